@@ -1,0 +1,66 @@
+package partition
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+)
+
+// Query selects units of one published version. Zero fields do not filter.
+// Results come in ascending code order.
+type Query struct {
+	AsOf    AsOf
+	Level   Level
+	Network Network
+	Kind    Kind
+	Parent  Code       // direct children of this unit
+	Roots   bool       // only units without a parent
+	Prefix  string     // codes starting with this string
+	BBox    *orb.Bound // units whose bounding box intersects this one (membership units never match)
+	After   Code       // cursor: codes strictly greater than this
+	Limit   int        // at most this many; 0 = no limit
+	// NoGeometry asks the store not to load geometries (Unit.Geometry stays nil).
+	NoGeometry bool
+}
+
+// VesselQuery selects vessels of one published version in ascending id order.
+type VesselQuery struct {
+	AsOf  AsOf
+	Unit  Code
+	After string
+	Limit int
+}
+
+// Store keeps units and vessels, version by version. Publish is atomic: a
+// reader sees a version whole or not at all. Both implementations
+// (store/postgis and store/gpkg) pass the storetest contract suite.
+type Store interface {
+	// Publish checks the changeset against the latest version (CheckChangeset)
+	// and applies it as a new version, in one transaction.
+	Publish(ctx context.Context, cs Changeset) (Version, error)
+	// Versions lists the published versions, oldest first.
+	Versions(ctx context.Context) ([]Version, error)
+	// Resolve returns the version an AsOf selects; a not_found Error when none.
+	Resolve(ctx context.Context, at AsOf) (Version, error)
+	// Units calls fn for each unit that q selects, in code order, stopping at
+	// the first error fn returns. It holds no more than one unit in memory.
+	Units(ctx context.Context, q Query, fn func(Unit) error) error
+	// Unit returns one unit; a not_found Error when it does not exist then.
+	Unit(ctx context.Context, code Code, at AsOf) (Unit, error)
+	// Vessels calls fn for each vessel that q selects, in id order.
+	Vessels(ctx context.Context, q VesselQuery, fn func(Vessel) error) error
+	// Vessel returns one vessel; a not_found Error when it does not exist then.
+	Vessel(ctx context.Context, id string, at AsOf) (Vessel, error)
+	Close() error
+}
+
+// Lookup is the view of the latest version that CheckChangeset needs; stores
+// implement it inside their publish transaction.
+type Lookup interface {
+	// LookupUnit returns the current unit (geometry may be omitted).
+	LookupUnit(ctx context.Context, code Code) (Unit, bool, error)
+	// ChildCodes returns the codes of the current children of a unit.
+	ChildCodes(ctx context.Context, code Code) ([]Code, error)
+	// VesselCodes returns the ids of current vessels of a membership unit.
+	VesselIDs(ctx context.Context, code Code) ([]string, error)
+}
