@@ -135,6 +135,20 @@ func (c *checker) add(i int, p Problem) {
 	c.problems = append(c.problems, p)
 }
 
+// addVessel records a problem of the i-th vessel; Index stays for features.
+func (c *checker) addVessel(i int, p Problem) {
+	p.Index = -1
+	p.Field = fmt.Sprintf("vessels[%d].%s", i, p.Field)
+	c.problems = append(c.problems, p)
+}
+
+// addDelete records a problem of the i-th retired code.
+func (c *checker) addDelete(i int, p Problem) {
+	p.Index = -1
+	p.Field = fmt.Sprintf("delete[%d]", i)
+	c.problems = append(c.problems, p)
+}
+
 // find returns the unit as it will be after the changeset.
 func (c *checker) find(code Code) (Unit, bool, error) {
 	if u, ok := c.units[code]; ok {
@@ -177,7 +191,7 @@ func (c *checker) checkDeletes() error {
 		if _, ok, err := c.look.LookupUnit(c.ctx, code); err != nil {
 			return fmt.Errorf("look up %s: %w", code, err)
 		} else if !ok {
-			c.add(i, Problem{Code: string(code), Message: "cannot retire a unit that does not exist"})
+			c.addDelete(i, Problem{Code: string(code), Message: "cannot retire a unit that does not exist"})
 			continue
 		}
 		kids, err := c.look.ChildCodes(c.ctx, code)
@@ -187,7 +201,7 @@ func (c *checker) checkDeletes() error {
 		for _, k := range kids {
 			if !c.deleted[k] {
 				if u, ok := c.units[k]; !ok || u.Parent == code {
-					c.add(i, Problem{Code: string(code), Message: fmt.Sprintf("cannot retire a unit that keeps its child %s", k)})
+					c.addDelete(i, Problem{Code: string(code), Message: fmt.Sprintf("cannot retire a unit that keeps its child %s", k)})
 					break
 				}
 			}
@@ -204,10 +218,10 @@ func (c *checker) checkVessels() error {
 	for i := range c.cs.Vessels {
 		v := &c.cs.Vessels[i]
 		for _, p := range CheckVessel(v) {
-			c.add(i, p)
+			c.addVessel(i, p)
 		}
 		if ids[v.ID] {
-			c.add(i, Problem{Code: v.ID, Field: "id", Message: "duplicate vessel id in the input"})
+			c.addVessel(i, Problem{Code: v.ID, Field: "id", Message: "duplicate vessel id in the input"})
 		}
 		ids[v.ID] = true
 		if v.Unit == "" {
@@ -223,9 +237,9 @@ func (c *checker) checkVessels() error {
 		}
 		switch {
 		case !ok:
-			c.add(i, Problem{Code: v.ID, Field: "unit", Message: fmt.Sprintf("unit %s does not exist", v.Unit)})
+			c.addVessel(i, Problem{Code: v.ID, Field: "unit", Message: fmt.Sprintf("unit %s does not exist", v.Unit)})
 		case u.Kind != want:
-			c.add(i, Problem{Code: v.ID, Field: "unit", Message: fmt.Sprintf("a %s vessel belongs to a %s unit, and %s is %s", v.Type, want, u.Code, u.Kind)})
+			c.addVessel(i, Problem{Code: v.ID, Field: "unit", Message: fmt.Sprintf("a %s vessel belongs to a %s unit, and %s is %s", v.Type, want, u.Code, u.Kind)})
 		}
 	}
 	return c.checkOrphanVessels()
@@ -247,7 +261,7 @@ func (c *checker) checkOrphanVessels() error {
 		}
 		for _, id := range ids {
 			if !moved[id] {
-				c.add(i, Problem{Code: string(code), Message: fmt.Sprintf("cannot retire a unit that keeps vessel %s", id)})
+				c.addDelete(i, Problem{Code: string(code), Message: fmt.Sprintf("cannot retire a unit that keeps vessel %s", id)})
 				break
 			}
 		}
