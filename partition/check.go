@@ -2,6 +2,7 @@ package partition
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/wangge/wangge/geo"
@@ -41,6 +42,11 @@ func CheckUnit(u *Unit, lim geo.Limits) []Problem {
 	}
 	if u.Households < 0 || u.Population < 0 {
 		add("households", "households and population must not be negative")
+	}
+	if u.Props != nil {
+		if _, err := json.Marshal(u.Props); err != nil {
+			add("properties", "free properties are not JSON: %v", err)
+		}
 	}
 	for i, s := range u.Staff {
 		if !roles[s.Role] {

@@ -15,7 +15,7 @@ const (
 	LevelMicrogrid Level = "microgrid"
 )
 
-// Levels lists every level from the top down.
+// levels lists every level from the top down.
 var levels = [...]Level{LevelCity, LevelDistrict, LevelStreet, LevelCommunity, LevelGrid, LevelMicrogrid}
 
 // Levels returns every level from the top down.

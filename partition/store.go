@@ -61,6 +61,6 @@ type Lookup interface {
 	LookupUnit(ctx context.Context, code Code) (Unit, bool, error)
 	// ChildCodes returns the codes of the current children of a unit.
 	ChildCodes(ctx context.Context, code Code) ([]Code, error)
-	// VesselCodes returns the ids of current vessels of a membership unit.
+	// VesselIDs returns the ids of current vessels of a membership unit.
 	VesselIDs(ctx context.Context, code Code) ([]string, error)
 }

@@ -33,7 +33,8 @@ type Unit struct {
 	Households int
 	Population int
 	Staff      []Staff
-	Props      map[string]any // free properties
+	// Props are free properties, JSON values: numbers read back as float64.
+	Props map[string]any
 	// Geometry is lon/lat on CGCS2000; nil for membership units.
 	Geometry orb.MultiPolygon
 

@@ -10,7 +10,8 @@ type Version struct {
 }
 
 // AsOf selects a published version: by number, by time (the last version
-// published at or before it), or the latest when both are zero.
+// published at or before it), or the latest when both are zero. When both
+// are set, the number wins.
 type AsOf struct {
 	Version int64
 	Time    time.Time
