@@ -102,6 +102,11 @@ func CheckChangeset(ctx context.Context, cs *Changeset, look Lookup, lim geo.Lim
 	for _, code := range cs.DeleteUnits {
 		c.deleted[code] = true
 	}
+	for i, u := range cs.Units {
+		if c.deleted[u.Code] {
+			c.add(i, Problem{Code: string(u.Code), Field: "code", Message: "the same code is both written and retired"})
+		}
+	}
 	for i := range cs.Units {
 		u := &cs.Units[i]
 		for _, p := range CheckUnit(u, lim) {

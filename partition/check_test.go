@@ -38,6 +38,7 @@ func TestCheckChangeset(t *testing.T) {
 		{"sea network on land kind", Changeset{Units: []Unit{func() Unit { u := fishing; u.Network = NetworkLand; return u }()}}, false},
 		{"retire with child", Changeset{DeleteUnits: []Code{"330922000000"}}, false},
 		{"retire with child too", Changeset{DeleteUnits: []Code{"330922000000", "330922900000001"}}, true},
+		{"write and retire", Changeset{Units: []Unit{fishing}, DeleteUnits: []Code{fishing.Code}}, false},
 		{"retire unknown", Changeset{DeleteUnits: []Code{"330922100000"}}, false},
 		{"empty", Changeset{}, false},
 	}

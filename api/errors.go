@@ -1,0 +1,66 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wangge/wangge/partition"
+)
+
+// errorBody is the one shape of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string              `json:"code"`
+	Message string              `json:"message"`
+	Details []partition.Problem `json:"details"`
+}
+
+// status maps the error vocabulary onto HTTP statuses.
+func status(kind partition.ErrorKind) int {
+	switch kind {
+	case partition.Invalid:
+		return http.StatusBadRequest
+	case partition.NotFound:
+		return http.StatusNotFound
+	case partition.Conflict:
+		return http.StatusConflict
+	case partition.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// fail writes err as the error body with its status and aborts the request.
+func (s *Server) fail(c *gin.Context, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = partition.Errorf(partition.TooLarge, "request body is larger than the limit of %d bytes", mbe.Limit)
+	}
+	kind := partition.KindOf(err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		kind = partition.Internal
+	}
+	body := errorBody{Error: errorDetail{Code: string(kind), Message: err.Error(), Details: []partition.Problem{}}}
+	var pe *partition.Error
+	if errors.As(err, &pe) {
+		body.Error.Message = pe.Message
+		if pe.Problems != nil {
+			body.Error.Details = pe.Problems
+		}
+	}
+	if kind == partition.Internal {
+		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+		body.Error.Message = "internal error"
+	}
+	c.AbortWithStatusJSON(status(kind), body)
+}
+
+func invalidf(format string, args ...any) error {
+	return partition.Errorf(partition.Invalid, format, args...)
+}

@@ -1,0 +1,119 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+)
+
+// asOf parses `as_of`: a version number, an RFC 3339 time, or a date
+// (YYYY-MM-DD, meaning the end of that day in the configured zone, so
+// "as of 3 March" includes what was published on 3 March).
+func (s *Server) asOf(c *gin.Context) (partition.AsOf, error) {
+	v := c.Query("as_of")
+	if v == "" {
+		return partition.AsOf{}, nil
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+		return partition.AsOf{Version: n}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return partition.AsOf{Time: t}, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location); err == nil {
+		return partition.AsOf{Time: d.Add(24*time.Hour - time.Nanosecond)}, nil
+	}
+	return partition.AsOf{}, invalidf("as_of %q: want a version number, an RFC 3339 time or a YYYY-MM-DD date", v)
+}
+
+// outCRS parses `crs`, the coordinate system of coordinates in and out.
+func outCRS(c *gin.Context) (crs.CRS, error) {
+	v := c.Query("crs")
+	if v == "" {
+		return crs.WGS84, nil
+	}
+	r, err := crs.Parse(v)
+	if err != nil {
+		return "", invalidf("crs: %v", err)
+	}
+	return r, nil
+}
+
+// toCRS returns a transform from stored coordinates to r, nil for none.
+func toCRS(r crs.CRS) func(orb.Geometry) orb.Geometry {
+	if r == crs.WGS84 || r == crs.CGCS2000 {
+		return nil
+	}
+	return func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.CGCS2000, r) }
+}
+
+// unitQuery parses the filters of /v1/units.
+func (s *Server) unitQuery(c *gin.Context, in crs.CRS) (partition.Query, error) {
+	var q partition.Query
+	var err error
+	if q.AsOf, err = s.asOf(c); err != nil {
+		return q, err
+	}
+	if v := c.Query("level"); v != "" {
+		if q.Level, err = partition.ParseLevel(v); err != nil {
+			return q, invalidf("level: %v", err)
+		}
+	}
+	if v := c.Query("network"); v != "" {
+		if q.Network, err = partition.ParseNetwork(v); err != nil {
+			return q, invalidf("network: %v", err)
+		}
+	}
+	if v := c.Query("kind"); v != "" {
+		if q.Kind, err = partition.ParseKind(v); err != nil {
+			return q, invalidf("kind: %v", err)
+		}
+	}
+	q.Parent = partition.Code(c.Query("parent"))
+	q.Prefix = c.Query("prefix")
+	q.After = partition.Code(c.Query("cursor"))
+	if v := c.Query("bbox"); v != "" {
+		b, err := parseBBox(v, in)
+		if err != nil {
+			return q, err
+		}
+		q.BBox = &b
+	}
+	q.Limit = s.cfg.DefaultLimit
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > s.cfg.MaxLimit {
+			return q, invalidf("limit %q: want a whole number from 1 to %d", v, s.cfg.MaxLimit)
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+// parseBBox parses minLon,minLat,maxLon,maxLat in the request's crs.
+func parseBBox(v string, in crs.CRS) (orb.Bound, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return orb.Bound{}, invalidf("bbox %q: want minLon,minLat,maxLon,maxLat", v)
+	}
+	var f [4]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return orb.Bound{}, invalidf("bbox %q: %q is not a number", v, p)
+		}
+		f[i] = x
+	}
+	if f[0] > f[2] || f[1] > f[3] || f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90 {
+		return orb.Bound{}, invalidf("bbox %q: want minLon ≤ maxLon and minLat ≤ maxLat within ±180, ±90", v)
+	}
+	lo := crs.Convert(orb.Point{f[0], f[1]}, in, crs.CGCS2000)
+	hi := crs.Convert(orb.Point{f[2], f[3]}, in, crs.CGCS2000)
+	return orb.Bound{Min: lo, Max: hi}, nil
+}

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/partition"
+)
+
+// Config bounds what one request may ask for.
+type Config struct {
+	MaxBodyBytes int64 // request body limit; default 64 MiB
+	MaxFeatures  int   // features per posted collection; default 200,000
+	DefaultLimit int   // page size of /v1/units when none is asked; default 100
+	MaxLimit     int   // largest page size; default 10,000
+	Limits       geo.Limits
+	Location     *time.Location // for as_of dates; default Asia/Shanghai (UTC+8)
+}
+
+func (c *Config) defaults() {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 64 << 20
+	}
+	if c.MaxFeatures <= 0 {
+		c.MaxFeatures = 200_000
+	}
+	if c.DefaultLimit <= 0 {
+		c.DefaultLimit = 100
+	}
+	if c.MaxLimit <= 0 {
+		c.MaxLimit = 10_000
+	}
+	if c.Limits == (geo.Limits{}) {
+		c.Limits = geo.DefaultLimits
+	}
+	if c.Location == nil {
+		c.Location = time.FixedZone("CST", 8*3600)
+	}
+}
+
+// Server serves the API over one store.
+type Server struct {
+	store   partition.Store
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+}
+
+// New returns the HTTP handler. Metrics are registered on reg (the
+// service's own registry) and served at /metrics; the store is wrapped so
+// that its timings are recorded.
+func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Registry) http.Handler {
+	cfg.defaults()
+	m := newMetrics(reg)
+	s := &Server{store: meter(store, m), cfg: cfg, log: log, metrics: m}
+	r := gin.New()
+	r.Use(s.recover, s.observe)
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, partition.Errorf(partition.NotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path, Details: []partition.Problem{}}})
+	})
+	r.GET("/healthz", s.health)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	v1 := r.Group("/v1")
+	v1.GET("/versions", s.versions)
+	v1.POST("/versions", s.publish)
+	v1.GET("/units", s.units)
+	v1.GET("/units/:code", s.unit)
+	v1.GET("/vessels", s.vesselList)
+	v1.GET("/vessels/:id", s.vessel)
+	return r
+}
+
+// recover turns a panic into a JSON 500 and logs it.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", p)
+			s.fail(c, partition.Errorf(partition.Internal, "panic: %v", p))
+		}
+	}()
+	c.Next()
+}
+
+// observe logs each request and records its metrics.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	d := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	st := c.Writer.Status()
+	s.metrics.request(c.Request.Method, route, st, d)
+	lvl := slog.LevelInfo
+	if st >= 500 {
+		lvl = slog.LevelError
+	}
+	s.log.Log(c.Request.Context(), lvl, "request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		"query", c.Request.URL.RawQuery, "status", st, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000)
+}
+
+func (s *Server) health(c *gin.Context) {
+	v, err := s.store.Resolve(c.Request.Context(), partition.AsOf{})
+	switch {
+	case err == nil:
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": v})
+	case partition.KindOf(err) == partition.NotFound:
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": nil})
+	default:
+		s.log.ErrorContext(c.Request.Context(), "health check", "err", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+	}
+}

@@ -1,0 +1,216 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+)
+
+// units serves GET /v1/units as a GeoJSON FeatureCollection, streamed page
+// by page: `links` carries the next page when there is one.
+func (s *Server) units(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q, err := s.unitQuery(c, r)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := s.store.Resolve(ctx, q.AsOf)
+	if err != nil && !(partition.KindOf(err) == partition.NotFound && q.AsOf.Latest()) {
+		s.fail(c, err)
+		return
+	}
+	q.AsOf = partition.AsOf{Version: v.Number} // pin the page to one version
+	limit := q.Limit
+	q.Limit++ // one more tells whether there is a next page
+	page := make([]partition.Unit, 0, min(limit+1, 1000))
+	if v.Number > 0 {
+		err = s.store.Units(ctx, q, func(u partition.Unit) error { page = append(page, u); return nil })
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	var links []gin.H
+	if len(page) > limit {
+		page = page[:limit]
+		next := c.Request.URL.Query()
+		next.Set("cursor", string(page[limit-1].Code))
+		next.Set("as_of", strconv.FormatInt(v.Number, 10))
+		links = append(links, gin.H{"rel": "next", "type": "application/geo+json", "href": pageURL(c, next)})
+	}
+	var version any
+	if v.Number > 0 {
+		version = v
+	}
+	c.Header("Content-Type", "application/geo+json")
+	c.Status(http.StatusOK)
+	cw := partition.NewCollectionWriter(c.Writer, map[string]any{"numberReturned": len(page), "links": nonNil(links), "version": version})
+	tr := toCRS(r)
+	for i := range page {
+		if err := cw.Feature(partition.Feature(&page[i], tr)); err != nil {
+			s.log.WarnContext(ctx, "write units", "err", err)
+			return
+		}
+	}
+	if err := cw.Close(); err != nil {
+		s.log.WarnContext(ctx, "write units", "err", err)
+	}
+}
+
+func nonNil(l []gin.H) []gin.H {
+	if l == nil {
+		return []gin.H{}
+	}
+	return l
+}
+
+func pageURL(c *gin.Context, q url.Values) string {
+	u := *c.Request.URL
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// unit serves GET /v1/units/{code}: the unit as a Feature, with its chain of
+// ancestors (root first) and its children's codes in `properties`.
+func (s *Server) unit(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	at, err := s.asOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := s.store.Resolve(ctx, at)
+	if err != nil {
+		if partition.KindOf(err) == partition.NotFound && at.Latest() {
+			err = partition.Errorf(partition.NotFound, "unit %s does not exist: nothing is published yet", c.Param("code"))
+		}
+		s.fail(c, err)
+		return
+	}
+	pin := partition.AsOf{Version: v.Number}
+	u, err := s.store.Unit(ctx, partition.Code(c.Param("code")), pin)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	chain, err := s.chain(c, u, pin)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	children := []string{}
+	err = s.store.Units(ctx, partition.Query{AsOf: pin, Parent: u.Code, NoGeometry: true}, func(k partition.Unit) error {
+		children = append(children, string(k.Code))
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := partition.Feature(&u, toCRS(r))
+	f.Properties["chain"] = chain
+	f.Properties["children"] = children
+	f.Properties["valid_from"] = u.ValidFrom
+	if u.ValidTo > 0 {
+		f.Properties["valid_to"] = u.ValidTo
+	} else {
+		f.Properties["valid_to"] = nil
+	}
+	f.Properties["version"] = v
+	c.Header("Content-Type", "application/geo+json")
+	c.JSON(http.StatusOK, f)
+}
+
+// link is a unit in a chain of ancestors.
+type link struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Level string `json:"level"`
+}
+
+// chain returns u's ancestors, root first.
+func (s *Server) chain(c *gin.Context, u partition.Unit, at partition.AsOf) ([]link, error) {
+	var up []link
+	for p := u.Parent; p != "" && len(up) < 16; {
+		a, err := s.store.Unit(c.Request.Context(), p, at)
+		if err != nil {
+			return nil, err
+		}
+		up = append(up, link{Code: string(a.Code), Name: a.Name, Level: string(a.Level)})
+		p = a.Parent
+	}
+	out := make([]link, len(up))
+	for i := range up {
+		out[i] = up[len(up)-1-i]
+	}
+	return out, nil
+}
+
+// versions serves GET /v1/versions.
+func (s *Server) versions(c *gin.Context) {
+	vs, err := s.store.Versions(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if vs == nil {
+		vs = []partition.Version{}
+	}
+	c.JSON(http.StatusOK, gin.H{"versions": vs})
+}
+
+// publish serves POST /v1/versions: a FeatureCollection of units (and
+// vessels) published as a new version, all or nothing.
+func (s *Server) publish(c *gin.Context) {
+	in := crs.WGS84
+	if v := c.Query("crs"); v != "" {
+		r, err := crs.Parse(v)
+		if err != nil {
+			s.fail(c, invalidf("crs: %v", err))
+			return
+		}
+		in = r
+	}
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	d, err := partition.DecodeFeatureCollection(body, partition.DecodeOptions{Transform: fromCRS(in), MaxFeatures: s.cfg.MaxFeatures})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := partition.ResolveSoftParents(c.Request.Context(), &d, s.store); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Note = c.Query("note")
+	v, err := s.store.Publish(c.Request.Context(), d.Changeset)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"version": v, "units": len(d.Units), "vessels": len(d.Vessels)})
+}
+
+// fromCRS returns a transform from r to stored coordinates, nil for none.
+func fromCRS(r crs.CRS) func(g orb.Geometry) orb.Geometry {
+	if r == crs.WGS84 || r == crs.CGCS2000 {
+		return nil
+	}
+	return func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, r, crs.CGCS2000) }
+}
