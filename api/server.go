@@ -11,6 +11,7 @@ import (
 
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
 )
 
 // Config bounds what one request may ask for.
@@ -21,6 +22,10 @@ type Config struct {
 	MaxLimit     int   // largest page size; default 10,000
 	Limits       geo.Limits
 	Location     *time.Location // for as_of dates; default Asia/Shanghai (UTC+8)
+	// Router answers /v1/route*; nil makes one over the store that loads
+	// the latest version on first use and after each publish through this
+	// server.
+	Router *router.Router
 }
 
 func (c *Config) defaults() {
@@ -50,6 +55,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	router  *router.Router
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the
@@ -58,7 +64,10 @@ type Server struct {
 func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Registry) http.Handler {
 	cfg.defaults()
 	m := newMetrics(reg)
-	s := &Server{store: meter(store, m), cfg: cfg, log: log, metrics: m}
+	s := &Server{store: meter(store, m), cfg: cfg, log: log, metrics: m, router: cfg.Router}
+	if s.router == nil {
+		s.router = router.NewRouter(store, router.Options{}, log)
+	}
 	r := gin.New()
 	r.Use(s.recover, s.observe)
 	r.HandleMethodNotAllowed = true
@@ -77,6 +86,9 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/units/:code", s.unit)
 	v1.GET("/vessels", s.vesselList)
 	v1.GET("/vessels/:id", s.vessel)
+	v1.GET("/vessels/:id/route", s.vesselRoute)
+	v1.GET("/route", s.route)
+	v1.POST("/route/batch", s.routeBatch)
 	return r
 }
 

@@ -204,6 +204,9 @@ func (s *Server) publish(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if _, err := s.router.ReloadTo(c.Request.Context(), v.Number); err != nil { // route from the new version at once
+		s.log.ErrorContext(c.Request.Context(), "router reload after publish", "version", v.Number, "err", err)
+	}
 	c.JSON(http.StatusCreated, gin.H{"version": v, "units": len(d.Units), "vessels": len(d.Vessels)})
 }
 

@@ -25,6 +25,18 @@ var DefaultLimits = Limits{MaxPolygons: 100_000, MaxVertices: 5_000_000}
 // multipolygon that touch or overlap each other are accepted: real data has
 // them, and the tiling check reports them.
 func CheckMultiPolygon(mp orb.MultiPolygon, lim Limits) error {
+	return checkMultiPolygon(mp, lim, true)
+}
+
+// CheckStructure refuses only what cannot be read as a boundary at all (no
+// parts, a ring with fewer than 4 positions or not closed, NaN or
+// out-of-range coordinates, over the limits); a ring that crosses itself
+// passes, for the tiling check to report where it crosses.
+func CheckStructure(mp orb.MultiPolygon, lim Limits) error {
+	return checkMultiPolygon(mp, lim, false)
+}
+
+func checkMultiPolygon(mp orb.MultiPolygon, lim Limits, validity bool) error {
 	if len(mp) == 0 {
 		return fmt.Errorf("geometry is empty")
 	}
@@ -39,7 +51,7 @@ func CheckMultiPolygon(mp orb.MultiPolygon, lim Limits) error {
 		if lim.MaxVertices > 0 && n > lim.MaxVertices {
 			return fmt.Errorf("geometry has more than %d vertices", lim.MaxVertices)
 		}
-		if err := checkPolygon(p); err != nil {
+		if err := checkPolygon(p, validity); err != nil {
 			if len(mp) == 1 {
 				return err
 			}
@@ -49,7 +61,7 @@ func CheckMultiPolygon(mp orb.MultiPolygon, lim Limits) error {
 	return nil
 }
 
-func checkPolygon(p orb.Polygon) error {
+func checkPolygon(p orb.Polygon, validity bool) error {
 	if len(p) == 0 {
 		return fmt.Errorf("polygon has no rings")
 	}
@@ -63,6 +75,9 @@ func checkPolygon(p orb.Polygon) error {
 			flat = append(flat, pt[0], pt[1])
 		}
 		rings[j] = sf.NewLineString(sf.NewSequence(flat, sf.DimXY))
+	}
+	if !validity {
+		return nil
 	}
 	if err := sf.NewPolygon(rings).Validate(); err != nil {
 		return fmt.Errorf("invalid polygon: %w", err)

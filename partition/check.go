@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/paulmach/orb"
+
 	"github.com/wangge/wangge/geo"
 )
 
@@ -13,6 +15,17 @@ import (
 // roles, and a valid polygonal geometry for polygonal kinds (none for
 // membership kinds). It returns every problem found.
 func CheckUnit(u *Unit, lim geo.Limits) []Problem {
+	return checkUnit(u, lim, geo.CheckMultiPolygon)
+}
+
+// CheckUnitStructure is CheckUnit with a geometry that need only be
+// readable (geo.CheckStructure): what the tiling check takes, so that it can
+// report an invalid polygon as a finding with its location.
+func CheckUnitStructure(u *Unit, lim geo.Limits) []Problem {
+	return checkUnit(u, lim, geo.CheckStructure)
+}
+
+func checkUnit(u *Unit, lim geo.Limits, checkGeometry func(orb.MultiPolygon, geo.Limits) error) []Problem {
 	var ps []Problem
 	add := func(field, format string, args ...any) {
 		ps = append(ps, Problem{Index: -1, Code: string(u.Code), Field: field, Message: fmt.Sprintf(format, args...)})
@@ -59,7 +72,7 @@ func CheckUnit(u *Unit, lim geo.Limits) []Problem {
 	case !u.Kind.Membership() && u.Geometry == nil:
 		add("geometry", "a %s unit needs a Polygon or MultiPolygon", u.Kind)
 	case u.Geometry != nil:
-		if err := geo.CheckMultiPolygon(u.Geometry, lim); err != nil {
+		if err := checkGeometry(u.Geometry, lim); err != nil {
 			add("geometry", "%v", err)
 		}
 	}

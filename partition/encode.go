@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -136,8 +137,31 @@ func (cw *CollectionWriter) Vessel(v *Vessel) error {
 func (cw *CollectionWriter) Count() int { return cw.features }
 
 // Close ends the document and flushes it.
-func (cw *CollectionWriter) Close() error {
-	cw.write([]byte("]}\n"))
+func (cw *CollectionWriter) Close() error { return cw.CloseWith(nil) }
+
+// CloseWith ends the document with trailer members written after the
+// features (and vessels), in key order, and flushes it: for what is known
+// only once the features are written, as OGC API's numberReturned and next
+// link of a streamed page.
+func (cw *CollectionWriter) CloseWith(trailer map[string]any) error {
+	cw.write([]byte("]"))
+	keys := make([]string, 0, len(trailer))
+	for k := range trailer {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b, err := json.Marshal(trailer[k])
+		if err != nil && cw.err == nil {
+			cw.err = fmt.Errorf("encode member %s: %w", k, err)
+		}
+		kb, _ := json.Marshal(k)
+		cw.write([]byte(","))
+		cw.write(kb)
+		cw.write([]byte(":"))
+		cw.write(b)
+	}
+	cw.write([]byte("}\n"))
 	if cw.err == nil {
 		cw.err = cw.w.Flush()
 	}

@@ -40,6 +40,8 @@ commands:
   import    publish GeoJSON as a version (wangge import [--crs gcj02] FILE.geojson…)
   export    write units out              (wangge export [--format geojson|gpkg] [--root CODE] OUT)
   versions  list the published versions
+  validate  check that children tile their parent (wangge validate [--rules zhejiang] FILE.geojson | --root CODE)
+  route     route lon,lat lines from stdin (wangge route [--crs gcj02] [--format ndjson|csv] < points.csv)
 
 The store is PostGIS when DATABASE_URL is set (in the schema WANGGE_SCHEMA
 when that is set), else the GeoPackage file given by --gpkg (default
@@ -53,6 +55,7 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	cmds := map[string]func(context.Context, []string, env) int{
 		"serve": serve, "import": importCmd, "export": exportCmd, "versions": versionsCmd,
+		"route": routeCmd, "validate": validateCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

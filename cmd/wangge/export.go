@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
@@ -135,10 +133,7 @@ func (x *exporter) geojson(ctx context.Context, out string, to crs.CRS, e env) (
 		}()
 		w = f
 	}
-	var tr func(orb.Geometry) orb.Geometry
-	if to != crs.WGS84 && to != crs.CGCS2000 {
-		tr = func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.CGCS2000, to) }
-	}
+	tr := crs.Transform(crs.CGCS2000, to)
 	cw := partition.NewCollectionWriter(w, nil)
 	if err := x.each(ctx, func(u partition.Unit) error { return cw.Feature(partition.Feature(&u, tr)) }); err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
@@ -70,11 +69,7 @@ func importFile(ctx context.Context, s partition.Store, file string, in crs.CRS,
 		r = io.TeeReader(r, bar)
 		defer bar.Finish()
 	}
-	var tr func(orb.Geometry) orb.Geometry
-	if in != crs.WGS84 && in != crs.CGCS2000 {
-		tr = func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, in, crs.CGCS2000) }
-	}
-	d, err := partition.DecodeFeatureCollection(r, partition.DecodeOptions{Transform: tr})
+	d, err := partition.DecodeFeatureCollection(r, partition.DecodeOptions{Transform: crs.Transform(in, crs.CGCS2000)})
 	if err != nil {
 		return report(e, "import "+file, err)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/partition/router"
+	"github.com/wangge/wangge/partition/store/postgis"
 )
 
 // serve runs the HTTP API until the context ends (SIGINT/SIGTERM), then
@@ -36,7 +38,16 @@ func serve(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return report(e, "serve", fmt.Errorf("listen on %s: %w", *addr, err))
 	}
-	h := api.New(s, api.Config{MaxBodyBytes: *maxBody}, log, prometheus.NewRegistry())
+	rt := router.NewRouter(s, router.Options{}, log)
+	if _, err := rt.Reload(ctx); err != nil {
+		return report(e, "serve", err)
+	}
+	if ps, ok := s.(*postgis.Store); ok { // other replicas' publishes swap our index too
+		lctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() { _ = ps.Listen(lctx, rt.Notified(lctx)) }()
+	}
+	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + displayAddr(ln.Addr())
 	log.Info("serving", "store", where, "addr", ln.Addr().String())

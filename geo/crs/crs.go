@@ -125,6 +125,18 @@ func ConvertGeometry(g orb.Geometry, from, to CRS) orb.Geometry {
 	return convertCopy(orb.Clone(g), func(p orb.Point) orb.Point { return Convert(p, from, to) })
 }
 
+// Transform returns a function that converts a geometry from one system to
+// another (as ConvertGeometry, returning a copy), or nil when the two are the
+// same here — WGS84 and CGCS2000 are one — so that callers can skip the work.
+func Transform(from, to CRS) func(orb.Geometry) orb.Geometry {
+	from.mustValid()
+	to.mustValid()
+	if from == to || (from == WGS84 || from == CGCS2000) && (to == WGS84 || to == CGCS2000) {
+		return nil
+	}
+	return func(g orb.Geometry) orb.Geometry { return ConvertGeometry(g, from, to) }
+}
+
 // convertCopy applies f to every point of g, which must be a fresh copy: its
 // slices are changed in place, and value types are returned converted.
 func convertCopy(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {

@@ -1,0 +1,234 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
+)
+
+// batchChunk is how many points one worker routes at a time.
+const batchChunk = 2048
+
+const ndjsonType = "application/x-ndjson"
+
+// routeBatch serves POST /v1/route/batch. The body is
+// {"crs": "wgs84", "points": [[lon, lat], …]} or, with Content-Type
+// application/x-ndjson, one [lon, lat] per line (crs from the query). The
+// answer is {"version": …, "results": […]} in input order, after every
+// point was checked (a bad point is a 400 naming its index); or, when the
+// client accepts application/x-ndjson or sends it, one result per line,
+// streamed in constant memory, with no body limit: a bad point then ends
+// the stream with a line {"error": …} naming it. The whole batch is
+// answered from one version.
+func (s *Server) routeBatch(c *gin.Context) {
+	ctx := c.Request.Context()
+	in := crs.WGS84
+	if v := c.Query("crs"); v != "" {
+		r, err := crs.Parse(v)
+		if err != nil {
+			s.fail(c, invalidf("crs: %v", err))
+			return
+		}
+		in = r
+	}
+	ndIn := strings.HasPrefix(c.ContentType(), ndjsonType)
+	ndOut := ndIn || strings.Contains(c.GetHeader("Accept"), ndjsonType)
+	ix, err := s.index(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ndOut {
+		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), in)
+		return
+	}
+	br := newBatchReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes), false)
+	var pts [][2]float64
+	for {
+		p, err := br.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		pts = append(pts, p)
+	}
+	if in, err = bodyCRS(br, in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/json")
+	c.Status(http.StatusOK)
+	head := append([]byte(`{"version":`), strconv.FormatInt(ix.Version().Number, 10)...)
+	head = append(head, `,"results":[`...)
+	if _, err := c.Writer.Write(head); err != nil {
+		return
+	}
+	next := 0
+	err = pipeline(c.Writer, ix, in, ',', func() ([2]float64, error) {
+		if next == len(pts) {
+			return [2]float64{}, io.EOF
+		}
+		next++
+		return pts[next-1], nil
+	})
+	if err == nil {
+		_, _ = c.Writer.Write([]byte("]}\n"))
+	}
+}
+
+// bodyCRS is the body's crs member, when there is one, else def.
+func bodyCRS(br *batchReader, def crs.CRS) (crs.CRS, error) {
+	if br.crs == "" {
+		return def, nil
+	}
+	r, err := crs.Parse(br.crs)
+	if err != nil {
+		return "", invalidf("crs: %v", err)
+	}
+	return r, nil
+}
+
+// streamBatch answers in NDJSON as the points arrive.
+func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, in crs.CRS) {
+	// Read the body while the answer streams out (HTTP/1 would otherwise
+	// drain the body at the first write).
+	if err := http.NewResponseController(c.Writer).EnableFullDuplex(); err != nil {
+		s.log.DebugContext(c.Request.Context(), "route batch: no full duplex", "err", err)
+	}
+	c.Header("Content-Type", ndjsonType)
+	c.Status(http.StatusOK)
+	started := false
+	err := pipeline(c.Writer, ix, in, '\n', func() ([2]float64, error) {
+		p, err := br.next()
+		if err == nil && !started {
+			started = true
+			if in, err = bodyCRS(br, in); err != nil {
+				return p, err
+			}
+		}
+		if err == nil && br.crs != "" && in != crs.CRS(strings.ToLower(strings.TrimSpace(br.crs))) {
+			if r, perr := crs.Parse(br.crs); perr != nil || r != in {
+				err = invalidf(`crs: the body's "crs" must come before "points" when the answer is streamed`)
+			}
+		}
+		return p, err
+	})
+	if err != nil && !errors.Is(err, errWrite) {
+		s.log.WarnContext(c.Request.Context(), "route batch stream ended", "err", err)
+		line, _ := jsonLine(errorFor(err))
+		_, _ = c.Writer.Write(line)
+	}
+}
+
+// pipeline reads points with next until io.EOF, routes them in chunks on
+// every core and writes the results to w in input order, separated by sep.
+// Memory is bounded by a few chunks per core. It returns next's first
+// error other than io.EOF, or errWrite when the client went away.
+func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, next func() ([2]float64, error)) error {
+	workers := runtime.GOMAXPROCS(0)
+	type chunk struct {
+		pts  [][2]float64
+		out  []byte
+		done chan struct{}
+	}
+	jobs := make(chan *chunk, workers)
+	order := make(chan *chunk, 2*workers)
+	for range workers {
+		go func() {
+			for ch := range jobs {
+				var r router.Result
+				for i, p := range ch.pts {
+					if i > 0 && sep != '\n' {
+						ch.out = append(ch.out, sep)
+					}
+					r = ix.Route(toStored(p, in))
+					ch.out = router.AppendJSON(ch.out, &r, p)
+					if sep == '\n' {
+						ch.out = append(ch.out, '\n')
+					}
+				}
+				close(ch.done)
+			}
+		}()
+	}
+	errc := make(chan error, 1)
+	go func() { // the reader
+		defer close(jobs)
+		defer close(order)
+		for {
+			ch := &chunk{pts: make([][2]float64, 0, batchChunk), done: make(chan struct{})}
+			var err error
+			for len(ch.pts) < batchChunk {
+				var p [2]float64
+				if p, err = next(); err != nil {
+					break
+				}
+				ch.pts = append(ch.pts, p)
+			}
+			if len(ch.pts) > 0 {
+				order <- ch
+				jobs <- ch
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					errc <- err
+				}
+				return
+			}
+		}
+	}()
+	first, werr := true, error(nil)
+	for ch := range order {
+		<-ch.done
+		if werr != nil {
+			continue // drain
+		}
+		if !first && sep != '\n' {
+			if _, werr = w.Write([]byte{sep}); werr != nil {
+				continue
+			}
+		}
+		first = false
+		if _, werr = w.Write(ch.out); werr == nil {
+			if f, ok := w.(http.Flusher); ok && sep == '\n' {
+				f.Flush()
+			}
+		}
+	}
+	if werr != nil {
+		return errWrite
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+var errWrite = errors.New("client went away")
+
+// errorFor is the one error shape for an error met while streaming.
+func errorFor(err error) errorBody {
+	body := errorBody{Error: errorDetail{Code: string(partition.KindOf(err)), Message: err.Error(), Details: []partition.Problem{}}}
+	var pe *partition.Error
+	if errors.As(err, &pe) {
+		body.Error.Message = pe.Message
+		if pe.Problems != nil {
+			body.Error.Details = pe.Problems
+		}
+	}
+	return body
+}

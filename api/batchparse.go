@@ -1,0 +1,238 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/wangge/wangge/partition"
+)
+
+// maxNumberBytes bounds one number's text in a batch.
+const maxNumberBytes = 64
+
+// batchReader reads the points of a batch one at a time, in constant
+// memory: either a JSON object {"crs": "…", "points": [[lon, lat], …]}
+// (crs optional, other members refused) or NDJSON, one [lon, lat] (or
+// lon,lat) per line.
+type batchReader struct {
+	br     *bufio.Reader
+	ndjson bool
+	n      int    // points read
+	crs    string // the body's "crs" member, when seen
+	state  int    // JSON: 0 before points, 1 in points, 2 after
+	tok    []byte
+	lon    []byte
+}
+
+func newBatchReader(r io.Reader, ndjson bool) *batchReader {
+	return &batchReader{br: bufio.NewReaderSize(r, 64<<10), ndjson: ndjson}
+}
+
+func (b *batchReader) bad(format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	e := partition.Errorf(partition.Invalid, "point %d: %s", b.n, msg)
+	e.Problems = []partition.Problem{{Index: b.n, Field: "point", Message: msg}}
+	return e
+}
+
+// next returns the next point; io.EOF after the last.
+func (b *batchReader) next() ([2]float64, error) {
+	if b.ndjson {
+		return b.nextLine()
+	}
+	return b.nextJSON()
+}
+
+func (b *batchReader) nextLine() ([2]float64, error) {
+	for {
+		line, err := b.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			return [2]float64{}, b.bad("line longer than %d bytes", b.br.Size())
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			if err != nil {
+				return [2]float64{}, io.EOF
+			}
+			continue
+		}
+		line = bytes.TrimSuffix(bytes.TrimPrefix(line, []byte("[")), []byte("]"))
+		lon, lat, ok := bytes.Cut(line, []byte(","))
+		if !ok {
+			return [2]float64{}, b.bad("want [lon, lat] or lon,lat")
+		}
+		p, perr := b.pair(bytes.TrimSpace(lon), bytes.TrimSpace(lat))
+		if perr != nil {
+			return p, perr
+		}
+		b.n++
+		return p, nil
+	}
+}
+
+func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
+	var p [2]float64
+	for i, t := range [2][]byte{lon, lat} {
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return p, b.bad("%q is not a number", t)
+		}
+		p[i] = f
+	}
+	return p, checkPoint(p, b.n)
+}
+
+func (b *batchReader) nextJSON() ([2]float64, error) {
+	for {
+		switch b.state {
+		case 0, 2:
+			if err := b.members(); err != nil {
+				return [2]float64{}, err
+			}
+			if b.state == 2 {
+				return [2]float64{}, io.EOF
+			}
+		case 1:
+			c, err := b.skipSpace()
+			if err != nil {
+				return [2]float64{}, b.bad("unexpected end of the body")
+			}
+			switch {
+			case c == ']':
+				b.state = 2
+				continue
+			case c == ',' && b.n > 0:
+				if c, err = b.skipSpace(); err != nil {
+					return [2]float64{}, b.bad("unexpected end of the body")
+				}
+			}
+			if c != '[' {
+				return [2]float64{}, b.bad("want [lon, lat], found %q", c)
+			}
+			lon, err := b.number(',')
+			if err != nil {
+				return [2]float64{}, err
+			}
+			lon = append(b.lon[:0], lon...) // number reuses b.tok
+			b.lon = lon
+			lat, err := b.number(']')
+			if err != nil {
+				return [2]float64{}, err
+			}
+			p, err := b.pair(lon, lat)
+			if err != nil {
+				return p, err
+			}
+			b.n++
+			return p, nil
+		}
+	}
+}
+
+// number reads a number's text up to the delimiter end.
+func (b *batchReader) number(end byte) ([]byte, error) {
+	b.tok = b.tok[:0]
+	for {
+		c, err := b.br.ReadByte()
+		if err != nil {
+			return nil, b.bad("unexpected end of the body")
+		}
+		switch {
+		case c == end:
+			return bytes.TrimSpace(b.tok), nil
+		case c == '[' || c == ']' || c == ',' || c == '{' || c == '}':
+			return nil, b.bad("want [lon, lat] of two numbers")
+		}
+		if len(b.tok) == maxNumberBytes {
+			return nil, b.bad("number longer than %d bytes", maxNumberBytes)
+		}
+		b.tok = append(b.tok, c)
+	}
+}
+
+// members reads the object's members up to "points": [ (state 1) or to
+// the closing brace (state 2).
+func (b *batchReader) members() error {
+	c, err := b.skipSpace()
+	if err != nil {
+		return partition.Errorf(partition.Invalid, `want a JSON object {"crs": "wgs84", "points": [[lon, lat], …]}`)
+	}
+	if b.state == 0 && c != '{' {
+		return partition.Errorf(partition.Invalid, `want a JSON object {"crs": "wgs84", "points": [[lon, lat], …]}`)
+	}
+	if b.state == 0 {
+		if c, err = b.skipSpace(); err != nil {
+			return partition.Errorf(partition.Invalid, "unexpected end of the body")
+		}
+	}
+	for {
+		switch {
+		case c == '}':
+			b.state = 2
+			return nil
+		case c == ',':
+			if c, err = b.skipSpace(); err != nil {
+				return partition.Errorf(partition.Invalid, "unexpected end of the body")
+			}
+			continue
+		case c != '"':
+			return partition.Errorf(partition.Invalid, "batch body: want a member name, found %q", c)
+		}
+		key, err := b.str()
+		if err != nil {
+			return err
+		}
+		if c, err = b.skipSpace(); err != nil || c != ':' {
+			return partition.Errorf(partition.Invalid, "batch body: want ':' after %q", key)
+		}
+		if c, err = b.skipSpace(); err != nil {
+			return partition.Errorf(partition.Invalid, "unexpected end of the body")
+		}
+		switch {
+		case key == "crs" && c == '"':
+			if b.crs, err = b.str(); err != nil {
+				return err
+			}
+		case key == "points" && c == '[' && b.state == 0:
+			b.state = 1
+			return nil
+		default:
+			return partition.Errorf(partition.Invalid, `batch body: unexpected member %q (want "crs" and "points": [[lon, lat], …])`, key)
+		}
+		if c, err = b.skipSpace(); err != nil {
+			return partition.Errorf(partition.Invalid, "unexpected end of the body")
+		}
+	}
+}
+
+// str reads a JSON string's body after its opening quote (escapes are not
+// needed by any valid member or crs name, and are refused).
+func (b *batchReader) str() (string, error) {
+	b.tok = b.tok[:0]
+	for {
+		c, err := b.br.ReadByte()
+		if err != nil || c == '\\' || len(b.tok) > 256 {
+			return "", partition.Errorf(partition.Invalid, "batch body: bad string")
+		}
+		if c == '"' {
+			return string(b.tok), nil
+		}
+		b.tok = append(b.tok, c)
+	}
+}
+
+func (b *batchReader) skipSpace() (byte, error) {
+	for {
+		c, err := b.br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			return c, nil
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
+)
+
+// index returns the router's current index, loading the first one when
+// nothing was loaded yet (a server started without a router).
+func (s *Server) index(ctx context.Context) (*router.Index, error) {
+	ix := s.router.Current()
+	if ix.Version().Number == 0 {
+		return s.router.Reload(ctx)
+	}
+	return ix, nil
+}
+
+// checkPoint refuses a point that is not a finite lon/lat in range; i is
+// its index in the request, -1 for a single point.
+func checkPoint(p [2]float64, i int) error {
+	var msg string
+	switch {
+	case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
+		msg = "coordinates must be finite numbers"
+	case p[0] < -180 || p[0] > 180:
+		msg = "lon " + strconv.FormatFloat(p[0], 'g', -1, 64) + " is outside -180…180"
+	case p[1] < -90 || p[1] > 90:
+		msg = "lat " + strconv.FormatFloat(p[1], 'g', -1, 64) + " is outside -90…90"
+	default:
+		return nil
+	}
+	e := partition.Errorf(partition.Invalid, "point %d: %s", i, msg)
+	if i < 0 {
+		e.Message = msg
+	}
+	e.Problems = []partition.Problem{{Index: i, Field: "point", Message: msg}}
+	return e
+}
+
+// toStored converts a point from the request's coordinate system to
+// CGCS2000, the one the units are stored in.
+func toStored(p [2]float64, in crs.CRS) orb.Point {
+	if in == crs.WGS84 || in == crs.CGCS2000 {
+		return orb.Point(p)
+	}
+	return crs.Convert(orb.Point(p), in, crs.CGCS2000)
+}
+
+// route serves GET /v1/route?lon=&lat=&crs=.
+func (s *Server) route(c *gin.Context) {
+	in, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := queryPoint(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ix, err := s.index(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	r := ix.Route(toStored(p, in))
+	buf := router.AppendJSON(make([]byte, 0, 1024), &r, p)
+	c.Data(http.StatusOK, "application/json", buf)
+}
+
+// queryPoint parses the lon and lat query parameters.
+func queryPoint(c *gin.Context) ([2]float64, error) {
+	var p [2]float64
+	for i, k := range [...]string{"lon", "lat"} {
+		v, ok := c.GetQuery(k)
+		if !ok || v == "" {
+			return p, partition.Errorf(partition.Invalid, "%s is missing: want /v1/route?lon=…&lat=…[&crs=wgs84|cgcs2000|gcj02|bd09]", k)
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return p, invalidf("%s %q is not a number", k, v)
+		}
+		p[i] = f
+	}
+	return p, checkPoint(p, -1)
+}
+
+// vesselRoute serves GET /v1/vessels/{id}/route[?lon&lat&crs]: the
+// vessel's formation or transport unit with its chain, and, given a
+// position, the route of that position (the sea grid it is in).
+func (s *Server) vesselRoute(c *gin.Context) {
+	ctx := c.Request.Context()
+	in, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ix, err := s.index(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v, err := ix.Vessel(ctx, s.store, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := gin.H{"vessel": v.Vessel.JSON(), "unit": v.Unit.Code, "chain": chainJSON(v.Chain), "version": ix.Version()}
+	if _, has := c.GetQuery("lon"); has {
+		p, err := queryPoint(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		r := ix.Route(toStored(p, in))
+		out["position"] = rawJSON(router.AppendJSON(nil, &r, p))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+func chainJSON(chain []*partition.Unit) []gin.H {
+	out := make([]gin.H, len(chain))
+	for i, u := range chain {
+		staff := u.Staff
+		if staff == nil {
+			staff = []partition.Staff{}
+		}
+		out[i] = gin.H{"code": u.Code, "name": u.Name, "level": u.Level, "network": u.Network, "kind": u.Kind, "staff": staff}
+	}
+	return out
+}
+
+func jsonLine(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	return append(b, '\n'), err
+}

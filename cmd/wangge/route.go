@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
+)
+
+// routeCmd routes lon,lat lines from stdin offline, one result per line
+// (NDJSON, or CSV with a header), against the latest published version.
+func routeCmd(ctx context.Context, args []string, e env) int {
+	fs := flag.NewFlagSet("route", flag.ContinueOnError)
+	var sf storeFlags
+	sf.register(fs)
+	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, cgcs2000, gcj02 or bd09")
+	format := fs.String("format", "ndjson", "output: ndjson or csv")
+	if ok, code := parseFlags(fs, args, e); !ok {
+		return code
+	}
+	in, err := crs.Parse(*crsName)
+	if err != nil {
+		return report(e, "route", partition.Errorf(partition.Invalid, "--crs: %v", err))
+	}
+	if *format != "ndjson" && *format != "csv" {
+		return report(e, "route", partition.Errorf(partition.Invalid, "--format %q: want ndjson or csv", *format))
+	}
+	log := sf.logger(e)
+	s, _, err := sf.open(ctx, e, log)
+	if err != nil {
+		return report(e, "route", err)
+	}
+	defer s.Close()
+	ix, err := router.Build(ctx, s, partition.AsOf{}, router.Options{})
+	if err != nil {
+		return report(e, "route", err)
+	}
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	defer w.Flush()
+	if *format == "csv" {
+		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,chain,version")
+	}
+	sc := bufio.NewScanner(e.stdin)
+	var buf []byte
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || (n == 1 && strings.HasPrefix(strings.ToLower(line), "lon")) {
+			continue
+		}
+		p, err := parseLonLat(line)
+		if err != nil {
+			w.Flush()
+			return report(e, "route", partition.Errorf(partition.Invalid, "line %d: %v", n, err))
+		}
+		r := ix.Route(crs.Convert(orb.Point(p), in, crs.CGCS2000))
+		if *format == "csv" {
+			buf = appendCSV(buf[:0], &r, p)
+		} else {
+			buf = append(router.AppendJSON(buf[:0], &r, p), '\n')
+		}
+		if _, err := w.Write(buf); err != nil {
+			return report(e, "route", fmt.Errorf("write: %w", err))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return report(e, "route", fmt.Errorf("read stdin: %w", err))
+	}
+	if err := w.Flush(); err != nil {
+		return report(e, "route", fmt.Errorf("write: %w", err))
+	}
+	return exitOK
+}
+
+// parseLonLat parses "lon,lat" (or "[lon, lat]").
+func parseLonLat(line string) ([2]float64, error) {
+	var p [2]float64
+	line = strings.TrimSuffix(strings.TrimPrefix(line, "["), "]")
+	a, b, ok := strings.Cut(line, ",")
+	if !ok {
+		return p, fmt.Errorf("want lon,lat, got %q", line)
+	}
+	for i, t := range [2]string{a, b} {
+		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return p, fmt.Errorf("%q is not a finite number", strings.TrimSpace(t))
+		}
+		p[i] = f
+	}
+	if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+		return p, fmt.Errorf("(%g, %g) is outside lon ±180, lat ±90", p[0], p[1])
+	}
+	return p, nil
+}
+
+func appendCSV(dst []byte, r *router.Result, p [2]float64) []byte {
+	dst = strconv.AppendFloat(dst, p[0], 'f', -1, 64)
+	dst = append(dst, ',')
+	dst = strconv.AppendFloat(dst, p[1], 'f', -1, 64)
+	var code, name, level, neighbor string
+	var chain []string
+	if u := r.Unit(); u != nil {
+		code, name, level = string(u.Code), u.Name, string(u.Level)
+		for _, c := range r.Chain() {
+			chain = append(chain, string(c.Code))
+		}
+	}
+	if u := r.Neighbor(); u != nil {
+		neighbor = string(u.Code)
+	}
+	dist := ""
+	if r.Resolved || r.Nearest() != nil {
+		dist = strconv.FormatFloat(math.Round(float64(r.Distance)*100)/100, 'f', -1, 64)
+	}
+	for _, f := range []string{code, csvQuote(name), level, strconv.FormatBool(r.Resolved), strconv.FormatBool(r.Approximate),
+		dist, strconv.FormatBool(r.NearBoundary), neighbor, strings.Join(chain, ">"), strconv.FormatInt(r.Version().Number, 10)} {
+		dst = append(dst, ',')
+		dst = append(dst, f...)
+	}
+	return append(dst, '\n')
+}
+
+func csvQuote(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}

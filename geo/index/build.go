@@ -1,0 +1,134 @@
+package index
+
+import (
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// margin is how close, as a fraction of the cell size, a boundary may pass
+// to a cell to make it a boundary cell.
+const margin = 1e-6
+
+// builder paints shapes onto the raster: per cell, the latest shape that
+// covers it wholly (fallback) and the list of later shapes whose boundary
+// crosses it (a linked list in node arrays, newest first).
+type builder struct {
+	r        *Raster
+	fallback []int32
+	head     []int32
+	stamp    []int32 // the shape that last marked the cell as boundary
+	nodeID   []int32
+	nodeNext []int32
+}
+
+func newBuilder(r *Raster) *builder {
+	n := r.nx * r.ny
+	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n),
+		nodeID: make([]int32, 0, r.shapes.Vertices()), nodeNext: make([]int32, 0, r.shapes.Vertices())}
+	for i := range n {
+		b.fallback[i], b.head[i], b.stamp[i] = -1, -1, -1
+	}
+	return b
+}
+
+// paint marks the cells that shape id's boundary crosses, then the cells it
+// covers wholly: those become its own, their lists cleared (the shape
+// outranks everything painted before it).
+func (b *builder) paint(id int32) {
+	s := b.r.shapes
+	sh := &s.shapes[id]
+	for _, pt := range s.parts[sh.part0:sh.part1] {
+		for _, rg := range s.rings[pt.ring0:pt.ring1] {
+			for k := rg.start; k < rg.end-1; k++ {
+				b.segment(s.pts[k], s.pts[k+1], func(c int) {
+					if b.stamp[c] != id {
+						b.stamp[c] = id
+						b.nodeID = append(b.nodeID, id)
+						b.nodeNext = append(b.nodeNext, b.head[c])
+						b.head[c] = int32(len(b.nodeID) - 1)
+					}
+				})
+			}
+		}
+	}
+	c0, r0 := b.r.cellOf(sh.bound.Min)
+	c1, r1 := b.r.cellOf(sh.bound.Max)
+	for row := r0; row <= r1; row++ {
+		for col := c0; col <= c1; {
+			c := row*b.r.nx + col
+			if b.stamp[c] == id {
+				col++
+				continue
+			}
+			end := col // a run of cells this shape's boundary does not touch
+			for end <= c1 && b.stamp[row*b.r.nx+end] != id {
+				end++
+			}
+			if s.Contains(id, b.center(col, row)) {
+				for k := row*b.r.nx + col; k < row*b.r.nx+end; k++ {
+					b.fallback[k], b.head[k] = id, -1
+				}
+			}
+			col = end
+		}
+	}
+}
+
+func (b *builder) center(col, row int) orb.Point {
+	return orb.Point{b.r.minX + (float64(col)+0.5)*b.r.cw, b.r.minY + (float64(row)+0.5)*b.r.ch}
+}
+
+// segment calls fn with every cell that the segment a–b comes within the
+// margin of: row by row, the columns between the segment's longitudes at
+// the row's (widened) bottom and top.
+func (b *builder) segment(a, c orb.Point, fn func(cell int)) {
+	r := b.r
+	mx, my := margin*r.cw, margin*r.ch
+	ylo, yhi := math.Min(a[1], c[1]), math.Max(a[1], c[1])
+	_, row0 := r.cellOf(orb.Point{a[0], ylo - my})
+	_, row1 := r.cellOf(orb.Point{a[0], yhi + my})
+	for row := row0; row <= row1; row++ {
+		lo := math.Max(r.minY+float64(row)*r.ch-my, ylo)
+		hi := math.Min(r.minY+float64(row+1)*r.ch+my, yhi)
+		if lo > hi {
+			continue
+		}
+		xa, xb := a[0], c[0]
+		if dy := c[1] - a[1]; dy != 0 {
+			xa = a[0] + (lo-a[1])*(c[0]-a[0])/dy
+			xb = a[0] + (hi-a[1])*(c[0]-a[0])/dy
+		}
+		if xa > xb {
+			xa, xb = xb, xa
+		}
+		col0, _ := r.cellOf(orb.Point{xa - mx, lo})
+		col1, _ := r.cellOf(orb.Point{xb + mx, lo})
+		for col := col0; col <= col1; col++ {
+			fn(row*r.nx + col)
+		}
+	}
+}
+
+// finish writes the cells and the candidate pool.
+func (b *builder) finish() {
+	r := b.r
+	r.pool = make([]int32, 0, 2*len(r.cells)+len(b.nodeID))
+	for c := range r.cells {
+		if b.head[c] < 0 {
+			r.cells[c] = uint32(b.fallback[c] + 1)
+			continue
+		}
+		off := len(r.pool)
+		r.pool = append(r.pool, b.fallback[c], 0)
+		n := int32(0)
+		for k := b.head[c]; k >= 0; k = b.nodeNext[k] {
+			r.pool = append(r.pool, b.nodeID[k])
+			n++
+		}
+		r.pool[off+1] = n
+		r.cells[c] = boundaryTag | uint32(off)
+	}
+	r.pool = slices.Clip(r.pool)
+}

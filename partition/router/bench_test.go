@@ -1,0 +1,88 @@
+package router
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/internal/synth"
+	"github.com/wangge/wangge/partition"
+)
+
+// Bench200k is the reference dataset of the benchmarks: a synth tiling of
+// 632×316 = 199,712 cells of 57 positions (56 distinct vertices) over
+// 121.9–122.9 E, 30.5–31.0 N, under 6,241 blocks of 8×4 cells, the stand-in
+// for a Voronoi tiling of 200,000 polygons of ~58 vertices.
+var bench200k = synth.Options{Origin: orb.Point{121.9, 30.5}, CellDeg: 1.0 / 632, Cols: 632, Rows: 316, BlockCols: 8, BlockRows: 4, EdgeVertices: 13, Jitter: 0.2, Seed: 42}
+
+const benchCells = 0
+
+type benchData struct {
+	units []partition.Unit
+	ix    *Index
+	pts   []orb.Point
+}
+
+var benchOnce = sync.OnceValues(func() (*benchData, error) {
+	units := synthUnits(bench200k)
+	ix, err := New(partition.Version{Number: 1}, units, Options{Cells: benchCells})
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	pts := make([]orb.Point, 1<<20)
+	for i := range pts {
+		pts[i] = orb.Point{121.9 + rng.Float64(), 30.5 + 0.5*rng.Float64()}
+	}
+	return &benchData{units: units, ix: ix, pts: pts}, nil
+})
+
+// BenchmarkLocate200k: in-process lookups (deepest unit only) on one core.
+func BenchmarkLocate200k(b *testing.B) {
+	d, err := benchOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		d.ix.Locate(d.pts[i&(len(d.pts)-1)])
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
+}
+
+// BenchmarkRoute200k: full answers with evidence (boundary distance,
+// neighbour) on one core.
+func BenchmarkRoute200k(b *testing.B) {
+	d, err := benchOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		d.ix.Route(d.pts[i&(len(d.pts)-1)])
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "routes/s")
+}
+
+// BenchmarkBuild200k: index build time and memory against the raw
+// coordinate bytes.
+func BenchmarkBuild200k(b *testing.B) {
+	units := synthUnits(bench200k)
+	var ix *Index
+	for b.Loop() {
+		var err error
+		if ix, err = New(partition.Version{Number: 1}, units, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st := ix.Stats()
+	b.ReportMetric(st.BuildTime.Seconds(), "build-s")
+	b.ReportMetric(float64(st.IndexBytes)/float64(st.CoordinateBytes), "index/raw")
+	b.ReportMetric(float64(st.CoordinateBytes)/1e6, "raw-MB")
+}

@@ -1,0 +1,45 @@
+// Package router answers "whose is this place?": an immutable in-memory
+// index over one published version that resolves a point to the deepest
+// polygonal unit containing it, its chain up to the root with each unit's
+// staff, and the evidence a dispatcher needs (version, distance to the
+// unit's boundary, the neighbour across it when near), and a [Router] that
+// holds the current index and swaps in a new one atomically.
+//
+// # Which unit
+//
+// The candidates are the polygonal units of both networks that contain the
+// point by the boundary rule of package geo: a point is located as if moved
+// by (ε, ε²), so a point on an edge shared by two units belongs to the one
+// on the east side (north side for a horizontal edge), a point on a shared
+// vertex to the unit whose corner holds the direction just north of east,
+// and a point on the east or north outline of the whole division to none.
+// Among the candidates the highest ranked wins, ranks being, from the top:
+//
+//  1. land units that are not the administrative container of any sea unit
+//     (streets, communities, grids on land, islands included), deeper first;
+//  2. sea units (fishing and aquaculture grids), deeper first;
+//  3. land units that contain sea units (the county, the city), deeper first;
+//
+// and among equal ranks (overlapping siblings, which the tiling check
+// reports) the smaller code. So a point on an island resolves in the land
+// network even where a sea grid was drawn over it, and a point at sea
+// resolves to its sea grid, not to the county that governs the sea.
+//
+// # Misses
+//
+// A point outside every unit resolves to the nearest unit when that is
+// within the tolerance (default 50 m, GPS error), marked approximate, with
+// the distance; beyond it the answer is unresolved and names the nearest
+// unit and its distance. Distances are metres on the GRS80 ellipsoid
+// (geo.Distance) from the point to the boundary point found nearest in a
+// local planar approximation (which differs by parts in a million over a
+// few kilometres).
+//
+// # Speed
+//
+// The index is a geo/index raster over all polygonal units: cells wholly
+// inside one unit answer with one array read, boundary cells test a short
+// candidate list exactly. H3 is not on the per-point path: h3.LatLngToCell
+// through cgo costs about 1 µs a call here, more than a whole lookup in
+// this index (see the package benchmarks).
+package router

@@ -1,0 +1,139 @@
+package router
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/wangge/wangge/partition"
+)
+
+// unitJSON is a unit as it appears in a chain.
+type unitJSON struct {
+	Code    partition.Code    `json:"code"`
+	Name    string            `json:"name"`
+	Level   partition.Level   `json:"level"`
+	Network partition.Network `json:"network"`
+	Kind    partition.Kind    `json:"kind"`
+	Staff   []partition.Staff `json:"staff"`
+}
+
+type refJSON struct {
+	Code  partition.Code  `json:"code"`
+	Name  string          `json:"name"`
+	Level partition.Level `json:"level"`
+}
+
+// fragments are a unit's encoded chain and short reference, made once per
+// index and unit on first use.
+type fragments struct{ chain, ref []byte }
+
+func (ix *Index) fragments(i int32) *fragments {
+	e := &ix.units[i]
+	if f := e.json.Load(); f != nil {
+		return f
+	}
+	f := &fragments{chain: []byte{'['}}
+	for j, k := range e.chain {
+		u := &ix.units[k].unit
+		if j > 0 {
+			f.chain = append(f.chain, ',')
+		}
+		staff := u.Staff
+		if staff == nil {
+			staff = []partition.Staff{}
+		}
+		b, _ := json.Marshal(unitJSON{u.Code, u.Name, u.Level, u.Network, u.Kind, staff})
+		f.chain = append(f.chain, b...)
+	}
+	f.chain = append(f.chain, ']')
+	f.ref, _ = json.Marshal(refJSON{e.unit.Code, e.unit.Name, e.unit.Level})
+	e.json.Store(f)
+	return f
+}
+
+// AppendJSON appends r as one JSON object to dst: the point as given (in,
+// in the caller's coordinate system), the unit's code (null when
+// unresolved), name, level, network and kind, resolved, approximate,
+// distance_m (centimetres), near_boundary, neighbor and nearest (short
+// references or null), chain (root first, each unit with its staff) and the
+// version with its publication time.
+func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
+	dst = append(dst, `{"point":[`...)
+	dst = strconv.AppendFloat(dst, in[0], 'f', -1, 64)
+	dst = append(dst, ',')
+	dst = strconv.AppendFloat(dst, in[1], 'f', -1, 64)
+	dst = append(dst, `],"code":`...)
+	ix := r.ix
+	var f *fragments
+	if r.unit >= 0 {
+		f = ix.fragments(r.unit)
+		u := &ix.units[r.unit].unit
+		dst = appendString(dst, string(u.Code))
+		dst = append(dst, `,"name":`...)
+		dst = appendString(dst, u.Name)
+		dst = append(dst, `,"level":"`...)
+		dst = append(dst, u.Level...)
+		dst = append(dst, `","network":"`...)
+		dst = append(dst, u.Network...)
+		dst = append(dst, `","kind":"`...)
+		dst = append(dst, u.Kind...)
+		dst = append(dst, '"')
+	} else {
+		dst = append(dst, `null,"name":null,"level":null,"network":null,"kind":null`...)
+	}
+	dst = append(dst, `,"resolved":`...)
+	dst = strconv.AppendBool(dst, r.Resolved)
+	dst = append(dst, `,"approximate":`...)
+	dst = strconv.AppendBool(dst, r.Approximate)
+	dst = append(dst, `,"distance_m":`...)
+	if r.unit >= 0 || r.nearest >= 0 {
+		dst = strconv.AppendFloat(dst, math.Round(float64(r.Distance)*100)/100, 'f', -1, 64)
+	} else {
+		dst = append(dst, "null"...)
+	}
+	dst = append(dst, `,"near_boundary":`...)
+	dst = strconv.AppendBool(dst, r.NearBoundary)
+	dst = append(dst, `,"neighbor":`...)
+	dst = ix.appendRef(dst, r.neighbor)
+	dst = append(dst, `,"nearest":`...)
+	dst = ix.appendRef(dst, r.nearest)
+	dst = append(dst, `,"chain":`...)
+	if f != nil {
+		dst = append(dst, f.chain...)
+	} else {
+		dst = append(dst, "[]"...)
+	}
+	dst = append(dst, `,"version":`...)
+	dst = strconv.AppendInt(dst, ix.version.Number, 10)
+	dst = append(dst, `,"published_at":`...)
+	if ix.version.Number > 0 {
+		dst = append(dst, '"')
+		dst = ix.version.PublishedAt.AppendFormat(dst, time.RFC3339Nano)
+		dst = append(dst, '"')
+	} else {
+		dst = append(dst, "null"...)
+	}
+	return append(dst, '}')
+}
+
+func (ix *Index) appendRef(dst []byte, i int32) []byte {
+	if i < 0 {
+		return append(dst, "null"...)
+	}
+	return append(dst, ix.fragments(i).ref...)
+}
+
+// appendString appends s as a JSON string.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
+}
