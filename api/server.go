@@ -89,6 +89,8 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/vessels/:id/route", s.vesselRoute)
 	v1.GET("/route", s.route)
 	v1.POST("/route/batch", s.routeBatch)
+	v1.POST("/validate", s.validateProposal)
+	v1.GET("/validate", s.validateStored)
 	return r
 }
 

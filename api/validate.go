@@ -1,0 +1,99 @@
+package api
+
+import (
+	"iter"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/tiling"
+)
+
+// checkOptions parses rules, area_tolerance and sliver_width. Rule sets are
+// the built-in ones only: the server reads no files a client names.
+func checkOptions(c *gin.Context) (tiling.Options, error) {
+	opts := tiling.DefaultOptions()
+	rs, err := tiling.Rules(c.Query("rules"), nil)
+	if err != nil {
+		return opts, err
+	}
+	opts.Rules = rs
+	for _, p := range []struct {
+		name string
+		dst  *float64
+	}{{"area_tolerance", (*float64)(&opts.AreaTolerance)}, {"sliver_width", (*float64)(&opts.SliverWidth)}} {
+		if v := c.Query(p.name); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return opts, invalidf("%s %q: want a number ≥ 0", p.name, v)
+			}
+			*p.dst = f
+		}
+	}
+	return opts, nil
+}
+
+// validateProposal serves POST /v1/validate: the tiling check of a posted
+// FeatureCollection, which is not stored. The answer is a FeatureCollection
+// of findings with `errors`, `warnings` and the per-parent `summary`.
+func (s *Server) validateProposal(c *gin.Context) {
+	r, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	opts, err := checkOptions(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	fams, _, err := tiling.FromCollection(body, crs.Transform(r, crs.CGCS2000), s.cfg.MaxFeatures, s.cfg.Limits)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.runCheck(c, tiling.Slice(fams), opts, r)
+}
+
+// validateStored serves GET /v1/validate?root=CODE[&as_of=]: the tiling
+// check of the stored hierarchy under root.
+func (s *Server) validateStored(c *gin.Context) {
+	root := c.Query("root")
+	if root == "" {
+		s.fail(c, invalidf("root: give the code of the unit whose hierarchy to check"))
+		return
+	}
+	r, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	opts, err := checkOptions(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	at, err := s.asOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.runCheck(c, tiling.Stored(c.Request.Context(), s.store, partition.Code(root), at), opts, r)
+}
+
+func (s *Server) runCheck(c *gin.Context, fams iter.Seq2[tiling.Family, error], opts tiling.Options, r crs.CRS) {
+	rep, err := tiling.Run(c.Request.Context(), fams, opts, 0, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/geo+json")
+	c.Status(http.StatusOK)
+	if err := tiling.WriteGeoJSON(c.Writer, &rep, crs.Transform(crs.CGCS2000, r), 0); err != nil {
+		s.log.WarnContext(c.Request.Context(), "write findings", "err", err)
+	}
+}
