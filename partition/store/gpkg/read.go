@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/store/internal/sqlq"
 )
 
 // timeLayout is how published_at is stored: UTC, RFC 3339 with exactly nine
@@ -119,19 +120,7 @@ func (s *Store) Units(ctx context.Context, q partition.Query, fn func(partition.
 			return fmt.Errorf("list units: %w", err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUnit(rows)
-			if err != nil {
-				return fmt.Errorf("list units: %w", err)
-			}
-			if err := fn(u); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list units: %w", err)
-		}
-		return nil
+		return sqlq.Each(rows, scanUnit, fn, "units")
 	})
 }
 
@@ -171,19 +160,7 @@ func (s *Store) Vessels(ctx context.Context, q partition.VesselQuery, fn func(pa
 			return fmt.Errorf("list vessels: %w", err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			vs, err := scanVessel(rows)
-			if err != nil {
-				return fmt.Errorf("list vessels: %w", err)
-			}
-			if err := fn(vs); err != nil {
-				return err
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list vessels: %w", err)
-		}
-		return nil
+		return sqlq.Each(rows, scanVessel, fn, "vessels")
 	})
 }
 

@@ -3,7 +3,6 @@ package postgis
 import (
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/partition"
@@ -43,7 +42,7 @@ func vesselQuery(q *partition.VesselQuery, n int64) (string, []any) {
 }
 
 // scanUnit reads the columns of unitSelect.
-func scanUnit(row pgx.Row) (partition.Unit, error) { return sqlq.ScanUnit(row, decodeGeometry) }
+func scanUnit(row sqlq.Scanner) (partition.Unit, error) { return sqlq.ScanUnit(row, decodeGeometry) }
 
 // scanVessel reads the columns of vesselSelect.
-func scanVessel(row pgx.Row) (partition.Vessel, error) { return sqlq.ScanVessel(row) }
+func scanVessel(row sqlq.Scanner) (partition.Vessel, error) { return sqlq.ScanVessel(row) }

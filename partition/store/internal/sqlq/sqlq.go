@@ -164,3 +164,29 @@ func ScanVessel(row Scanner) (partition.Vessel, error) {
 	v.Type, v.Unit = partition.VesselType(typ), partition.Code(unit)
 	return v, nil
 }
+
+// Rows is a result set of either driver.
+type Rows interface {
+	Scanner
+	Next() bool
+	Err() error
+}
+
+// Each scans every row with scan and hands it to fn, stopping at fn's first
+// error, which it returns unchanged; what names the list in other errors.
+// The caller closes rows.
+func Each[T any](rows Rows, scan func(Scanner) (T, error), fn func(T) error, what string) error {
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", what, err)
+		}
+		if err := fn(x); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list %s: %w", what, err)
+	}
+	return nil
+}
