@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/wangge/wangge/api/ogc"
+	"github.com/wangge/wangge/api/tiles"
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/router"
@@ -91,6 +93,9 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.POST("/route/batch", s.routeBatch)
 	v1.POST("/validate", s.validateProposal)
 	v1.GET("/validate", s.validateStored)
+	v1.GET("/export", s.export)
+	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail}, log).Register(r)
+	tiles.New(s.store, tiles.Config{Fail: s.fail}, log).Register(r)
 	return r
 }
 

@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/wangge/wangge/geo"
+	"github.com/paulmach/orb"
+
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/store/gpkg"
@@ -59,67 +60,23 @@ func exportCmd(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return report(e, "export", err)
 	}
-	x := exporter{s: s, at: partition.AsOf{Version: v.Number}, root: partition.Code(*root)}
+	x := partition.Export{Store: s, At: partition.AsOf{Version: v.Number}, Root: partition.Code(*root)}
 	if *format == "gpkg" {
-		err = x.gpkg(ctx, out, v)
+		err = exportGPKG(ctx, &x, out, v)
 	} else {
-		err = x.geojson(ctx, out, to, e)
+		err = exportGeoJSON(ctx, &x, out, to, e)
 	}
 	if err != nil {
 		return report(e, "export", err)
 	}
 	if out != "-" {
-		fmt.Fprintf(e.stdout, "exported %d units and %d vessels of version %d to %s\n", x.units, x.vessels, v.Number, out)
+		units, vessels := x.Counts()
+		fmt.Fprintf(e.stdout, "exported %d units and %d vessels of version %d to %s\n", units, vessels, v.Number, out)
 	}
 	return exitOK
 }
 
-type exporter struct {
-	s       partition.Store
-	at      partition.AsOf
-	root    partition.Code
-	in      map[partition.Code]bool // exported codes, when a root is set
-	units   int
-	vessels int
-}
-
-// each calls fn for every exported unit, in code order (parents first: a
-// child's code is greater than its parent's).
-func (x *exporter) each(ctx context.Context, fn func(partition.Unit) error) error {
-	q := partition.Query{AsOf: x.at}
-	if x.root != "" {
-		if _, err := x.s.Unit(ctx, x.root, x.at); err != nil {
-			return err
-		}
-		q.Prefix = x.root.Significant()
-		x.in = map[partition.Code]bool{}
-	}
-	return x.s.Units(ctx, q, func(u partition.Unit) error {
-		if x.in != nil {
-			if u.Code != x.root && !x.in[u.Parent] {
-				return nil
-			}
-			x.in[u.Code] = true
-			if u.Code == x.root {
-				u.Parent = ""
-			}
-		}
-		x.units++
-		return fn(u)
-	})
-}
-
-func (x *exporter) eachVessel(ctx context.Context, fn func(partition.Vessel) error) error {
-	return x.s.Vessels(ctx, partition.VesselQuery{AsOf: x.at}, func(v partition.Vessel) error {
-		if x.in != nil && !x.in[v.Unit] {
-			return nil
-		}
-		x.vessels++
-		return fn(v)
-	})
-}
-
-func (x *exporter) geojson(ctx context.Context, out string, to crs.CRS, e env) (err error) {
+func exportGeoJSON(ctx context.Context, x *partition.Export, out string, to crs.CRS, e env) (err error) {
 	var w io.Writer = e.stdout
 	if out != "-" {
 		f, err := os.Create(out)
@@ -133,37 +90,23 @@ func (x *exporter) geojson(ctx context.Context, out string, to crs.CRS, e env) (
 		}()
 		w = f
 	}
-	tr := crs.Transform(crs.CGCS2000, to)
-	cw := partition.NewCollectionWriter(w, nil)
-	if err := x.each(ctx, func(u partition.Unit) error { return cw.Feature(partition.Feature(&u, tr)) }); err != nil {
-		return err
+	var tr func(orb.Geometry) orb.Geometry
+	if to != crs.WGS84 && to != crs.CGCS2000 {
+		tr = func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.CGCS2000, to) }
 	}
-	if err := x.eachVessel(ctx, func(v partition.Vessel) error { return cw.Vessel(&v) }); err != nil {
-		return err
-	}
-	return cw.Close()
+	return x.WriteGeoJSON(ctx, w, tr)
 }
 
-// gpkg writes a new GeoPackage holding the export as its version 1.
-func (x *exporter) gpkg(ctx context.Context, out string, v partition.Version) error {
+// exportGPKG writes a new GeoPackage holding the export as its version 1,
+// streamed through a gpkg.Writer in one transaction: constant memory, and
+// nothing is left behind when it fails.
+func exportGPKG(ctx context.Context, x *partition.Export, out string, v partition.Version) error {
 	if _, err := os.Stat(out); err == nil {
 		return partition.Errorf(partition.Invalid, "%s exists: export writes a new GeoPackage", out)
 	}
-	cs := partition.Changeset{Note: fmt.Sprintf("export of version %d", v.Number)}
-	if err := x.each(ctx, func(u partition.Unit) error { cs.Units = append(cs.Units, u); return nil }); err != nil {
-		return err
-	}
-	if err := x.eachVessel(ctx, func(v partition.Vessel) error { cs.Vessels = append(cs.Vessels, v); return nil }); err != nil {
-		return err
-	}
-	dst, err := gpkg.Open(ctx, out, gpkg.Options{Limits: geo.DefaultLimits})
-	if err != nil {
-		return fmt.Errorf("create GeoPackage %s: %w", out, err)
-	}
-	if _, err := dst.Publish(ctx, cs); err != nil {
-		dst.Close()
+	if err := gpkg.WriteExport(ctx, x, out, fmt.Sprintf("export of version %d", v.Number)); err != nil {
 		os.Remove(out)
-		return fmt.Errorf("write GeoPackage %s: %w", out, err)
+		return err
 	}
-	return dst.Close()
+	return nil
 }

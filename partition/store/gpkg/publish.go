@@ -40,33 +40,47 @@ func (s *Store) publish(ctx context.Context, tx *sql.Tx, cs *partition.Changeset
 	if err := partition.CheckChangeset(ctx, cs, newLookup(tx), s.limits); err != nil {
 		return partition.Version{}, err
 	}
+	v, prev, err := beginVersion(ctx, tx, cs.Note)
+	if err != nil {
+		return v, err
+	}
+	if err := writeRows(ctx, tx, cs, v.Number); err != nil {
+		return v, fmt.Errorf("version %d: %w", v.Number, err)
+	}
+	return stampVersion(ctx, tx, v, prev)
+}
+
+// beginVersion inserts the row of the next version, dated now, and returns
+// it with the date of the version before it (zero when none).
+func beginVersion(ctx context.Context, tx *sql.Tx, note string) (partition.Version, time.Time, error) {
 	var (
 		n    int64
 		last string
+		prev time.Time
 	)
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1, coalesce(max(published_at), '') FROM versions").Scan(&n, &last); err != nil {
-		return partition.Version{}, fmt.Errorf("next version: %w", err)
+		return partition.Version{}, prev, fmt.Errorf("next version: %w", err)
 	}
-	var prev time.Time
 	if last != "" {
 		var err error
 		if prev, err = time.Parse(time.RFC3339Nano, last); err != nil {
-			return partition.Version{}, fmt.Errorf("version %d: published_at: %w", n-1, err)
+			return partition.Version{}, prev, fmt.Errorf("version %d: published_at: %w", n-1, err)
 		}
 	}
-	v := partition.Version{Number: n, PublishedAt: stampAfter(time.Now(), prev), Note: cs.Note}
+	v := partition.Version{Number: n, PublishedAt: stampAfter(time.Now(), prev), Note: note}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO versions (number, published_at, note) VALUES (?, ?, ?)", n, formatTime(v.PublishedAt), v.Note); err != nil {
-		return v, fmt.Errorf("insert version %d: %w", n, err)
+		return v, prev, fmt.Errorf("insert version %d: %w", n, err)
 	}
-	if err := writeRows(ctx, tx, cs, n); err != nil {
-		return v, fmt.Errorf("version %d: %w", n, err)
-	}
-	// Dated as late as possible, just before commit, so that a version is
-	// not dated long before readers can see it.
+	return v, prev, nil
+}
+
+// stampVersion dates v as late as possible, just before commit, so that a
+// version is not dated long before readers can see it.
+func stampVersion(ctx context.Context, tx *sql.Tx, v partition.Version, prev time.Time) (partition.Version, error) {
 	if now := stampAfter(time.Now(), prev); now.After(v.PublishedAt) {
 		v.PublishedAt = now
-		if _, err := tx.ExecContext(ctx, "UPDATE versions SET published_at = ? WHERE number = ?", formatTime(now), n); err != nil {
-			return v, fmt.Errorf("stamp version %d: %w", n, err)
+		if _, err := tx.ExecContext(ctx, "UPDATE versions SET published_at = ? WHERE number = ?", formatTime(now), v.Number); err != nil {
+			return v, fmt.Errorf("stamp version %d: %w", v.Number, err)
 		}
 	}
 	return v, nil
@@ -134,29 +148,54 @@ const insertUnit = `INSERT INTO units (geom, code, name, level, network, kind, p
 // insertUnits inserts units as rows valid from version n with one prepared
 // statement, and returns the extent of their geometries (ok false when none
 // has one). The R-tree triggers index each row.
-func insertUnits(ctx context.Context, tx *sql.Tx, units []partition.Unit, n int64) (ext extent, err error) {
+func insertUnits(ctx context.Context, tx *sql.Tx, units []partition.Unit, n int64) (extent, error) {
 	if len(units) == 0 {
-		return ext, nil
+		return extent{}, nil
 	}
+	ins, err := newUnitInserter(ctx, tx, n)
+	if err != nil {
+		return extent{}, err
+	}
+	defer ins.close()
+	for i := range units {
+		if err := ins.insert(ctx, &units[i]); err != nil {
+			return ins.ext, err
+		}
+	}
+	return ins.ext, nil
+}
+
+// unitInserter inserts units one at a time as rows valid from one version,
+// with one prepared statement, and keeps the extent of what it wrote.
+type unitInserter struct {
+	stmt *sql.Stmt
+	n    int64
+	ext  extent
+}
+
+func newUnitInserter(ctx context.Context, tx *sql.Tx, n int64) (*unitInserter, error) {
 	stmt, err := tx.PrepareContext(ctx, insertUnit)
 	if err != nil {
-		return ext, fmt.Errorf("prepare insert units: %w", err)
+		return nil, fmt.Errorf("prepare insert units: %w", err)
 	}
-	defer stmt.Close()
-	for i := range units {
-		row, env, err := unitRow(&units[i], n)
-		if err != nil {
-			return ext, err
-		}
-		if _, err := stmt.ExecContext(ctx, row...); err != nil {
-			return ext, fmt.Errorf("insert unit %s: %w", units[i].Code, err)
-		}
-		if env != nil {
-			ext.add(*env)
-		}
-	}
-	return ext, nil
+	return &unitInserter{stmt: stmt, n: n}, nil
 }
+
+func (ins *unitInserter) insert(ctx context.Context, u *partition.Unit) error {
+	row, env, err := unitRow(u, ins.n)
+	if err != nil {
+		return err
+	}
+	if _, err := ins.stmt.ExecContext(ctx, row...); err != nil {
+		return fmt.Errorf("insert unit %s: %w", u.Code, err)
+	}
+	if env != nil {
+		ins.ext.add(*env)
+	}
+	return nil
+}
+
+func (ins *unitInserter) close() { ins.stmt.Close() }
 
 // unitRow returns the arguments of insertUnit for u, and the envelope of
 // its geometry (nil for none). Properties that JSON cannot hold (NaN) are

@@ -1,0 +1,141 @@
+package ogc_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/internal/gisfixture"
+)
+
+// TestOpenAPI loads /api with kin-openapi and validates it as OpenAPI 3.0,
+// then checks real responses against it (status, media type and body
+// schema), and follows every link of the landing page.
+func TestOpenAPI(t *testing.T) {
+	st := openGPKG(t)
+	gisfixture.Publish(t, st, sampleDir, 20, 20)
+	srv := serve(t, st, api.Config{})
+	ctx := context.Background()
+
+	res, body := get(t, srv.URL+"/api")
+	if ct := res.Header.Get("Content-Type"); ct != "application/vnd.oai.openapi+json;version=3.0" {
+		t.Errorf("/api: Content-Type %q", ct)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(body)
+	if err != nil {
+		t.Fatalf("load /api: %v", err)
+	}
+	if err := doc.Validate(ctx); err != nil {
+		t.Fatalf("/api is not a valid OpenAPI 3.0 document: %v", err)
+	}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{
+		"/", "/conformance", "/collections", "/collections/grids",
+		"/collections/microgrids/items?limit=5",
+		"/collections/microgrids/items?limit=3&bbox=122.30,30.70,122.302,30.702&crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+		"/collections/districts/items?datetime=2000-01-01T00:00:00Z",
+		"/collections/grids/items/330922100001001",
+		"/collections/sea-grids/items?kind=fishing",
+		"/collections/nowhere", "/collections/grids/items?limit=x", "/collections/grids/items?color=red",
+		"/collections/grids/items/330922100001999",
+	} {
+		t.Run(path, func(t *testing.T) { validateResponse(t, router, srv.URL+path) })
+	}
+
+	t.Run("LandingLinks", func(t *testing.T) {
+		var lp struct {
+			Links []struct{ Href, Rel, Type string }
+		}
+		_, b := get(t, srv.URL+"/")
+		if err := json.Unmarshal(b, &lp); err != nil {
+			t.Fatal(err)
+		}
+		var rels []string
+		for _, l := range lp.Links {
+			rels = append(rels, l.Rel)
+			res, _ := get(t, l.Href)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("landing link %s %s: status %d", l.Rel, l.Href, res.StatusCode)
+			}
+			if want := l.Type; want != "" && !strings.HasPrefix(res.Header.Get("Content-Type"), strings.Split(want, ";")[0]) {
+				t.Errorf("landing link %s %s: Content-Type %q, want %q", l.Rel, l.Href, res.Header.Get("Content-Type"), want)
+			}
+		}
+		for _, want := range []string{"self", "alternate", "service-desc", "service-doc", "conformance", "data"} {
+			if !slices.Contains(rels, want) {
+				t.Errorf("landing page: no %s link (got %v)", want, rels)
+			}
+		}
+	})
+	t.Run("Conformance", func(t *testing.T) {
+		var c struct{ ConformsTo []string }
+		_, b := get(t, srv.URL+"/conformance")
+		if err := json.Unmarshal(b, &c); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"ogcapi-features-1/1.0/conf/core", "ogcapi-features-1/1.0/conf/geojson",
+			"ogcapi-features-1/1.0/conf/html", "ogcapi-features-1/1.0/conf/oas30", "ogcapi-features-2/1.0/conf/crs"} {
+			if !slices.Contains(c.ConformsTo, "http://www.opengis.net/spec/"+want) {
+				t.Errorf("conformsTo lacks %s: %v", want, c.ConformsTo)
+			}
+		}
+	})
+}
+
+// validateResponse fetches url and validates the request and the response
+// against the operation the OpenAPI document defines for the path.
+func validateResponse(t *testing.T, router routers.Router, url string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("no operation for %s: %v", url, err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{ExcludeRequestBody: true}}
+	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+	out.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		t.Errorf("%s: status %d: the response does not match the definition: %v\n%s", url, res.StatusCode, err, clip(body))
+	}
+	if res.StatusCode < 400 && reqErr != nil {
+		t.Errorf("%s: served, but the definition rejects the request: %v", url, reqErr)
+	}
+	if res.StatusCode == 400 && reqErr == nil && !strings.Contains(url, "color=") {
+		t.Errorf("%s: refused, but the definition accepts the request", url)
+	}
+}
+
+func clip(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
