@@ -6,7 +6,7 @@ GPKG    ?= data/wangge.gpkg
 ADDR    ?= :8080
 SAMPLE  := data/sample
 
-.PHONY: run build test bench sample clean vet
+.PHONY: run build test bench bench-route sample clean vet
 
 build:
 	$(GO) build -o $(BIN) ./cmd/wangge
@@ -36,6 +36,10 @@ vet:
 
 bench:
 	scripts/bench.sh
+
+# The router's targets (issue 5) beside PostGIS, one line per target.
+bench-route:
+	scripts/bench-route.sh
 
 clean:
 	rm -rf bin $(GPKG) $(GPKG).tmp

@@ -138,28 +138,15 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 // error other than io.EOF, or errWrite when the client went away.
 func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, next func() ([2]float64, error)) error {
 	workers := runtime.GOMAXPROCS(0)
-	type chunk struct {
-		pts  [][2]float64
-		out  []byte
-		done chan struct{}
-	}
 	jobs := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers)
+	// The chunks in flight, recycled: after the first few, a batch
+	// allocates nothing per point.
+	free := make(chan *chunk, 2*workers+workers+2)
 	for range workers {
 		go func() {
 			for ch := range jobs {
-				var r router.Result
-				for i, p := range ch.pts {
-					if i > 0 && sep != '\n' {
-						ch.out = append(ch.out, sep)
-					}
-					r = ix.Route(toStored(p, in))
-					ch.out = router.AppendJSON(ch.out, &r, p)
-					if sep == '\n' {
-						ch.out = append(ch.out, '\n')
-					}
-				}
-				close(ch.done)
+				ch.route(ix, in, sep)
 			}
 		}()
 	}
@@ -168,7 +155,14 @@ func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, nex
 		defer close(jobs)
 		defer close(order)
 		for {
-			ch := &chunk{pts: make([][2]float64, 0, batchChunk), done: make(chan struct{})}
+			var ch *chunk
+			select {
+			case ch = <-free:
+				ch.pts, ch.out = ch.pts[:0], ch.out[:0]
+			default:
+				ch = &chunk{pts: make([][2]float64, 0, batchChunk)}
+			}
+			ch.done = make(chan struct{})
 			var err error
 			for len(ch.pts) < batchChunk {
 				var p [2]float64
@@ -189,24 +183,7 @@ func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, nex
 			}
 		}
 	}()
-	first, werr := true, error(nil)
-	for ch := range order {
-		<-ch.done
-		if werr != nil {
-			continue // drain
-		}
-		if !first && sep != '\n' {
-			if _, werr = w.Write([]byte{sep}); werr != nil {
-				continue
-			}
-		}
-		first = false
-		if _, werr = w.Write(ch.out); werr == nil {
-			if f, ok := w.(http.Flusher); ok && sep == '\n' {
-				f.Flush()
-			}
-		}
-	}
+	werr := writeInOrder(w, order, free, sep)
 	if werr != nil {
 		return errWrite
 	}
@@ -216,6 +193,55 @@ func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, nex
 	default:
 		return nil
 	}
+}
+
+// chunk is a run of points routed by one worker.
+type chunk struct {
+	pts  [][2]float64
+	out  []byte
+	done chan struct{}
+}
+
+// route routes the chunk's points and encodes their results into out.
+func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
+	var r router.Result
+	for i, p := range ch.pts {
+		if i > 0 && sep != '\n' {
+			ch.out = append(ch.out, sep)
+		}
+		r = ix.Route(toStored(p, in))
+		ch.out = router.AppendJSON(ch.out, &r, p)
+		if sep == '\n' {
+			ch.out = append(ch.out, '\n')
+		}
+	}
+	close(ch.done)
+}
+
+// writeInOrder writes the chunks as they come from order, each once it is
+// done, separated by sep, and hands them back to free. After a write error
+// it goes on draining and returns that error.
+func writeInOrder(w http.ResponseWriter, order <-chan *chunk, free chan<- *chunk, sep byte) error {
+	first, werr := true, error(nil)
+	for ch := range order {
+		<-ch.done
+		if werr == nil && !first && sep != '\n' {
+			_, werr = w.Write([]byte{sep})
+		}
+		first = false
+		if werr == nil {
+			if _, werr = w.Write(ch.out); werr == nil {
+				if f, ok := w.(http.Flusher); ok && sep == '\n' {
+					f.Flush()
+				}
+			}
+		}
+		select {
+		case free <- ch:
+		default:
+		}
+	}
+	return werr
 }
 
 var errWrite = errors.New("client went away")

@@ -13,24 +13,22 @@ const margin = 1e-6
 
 // builder paints shapes onto the raster: per cell, the latest shape that
 // covers it wholly (fallback) and the list of later shapes whose boundary
-// crosses it (a linked list in node arrays, newest first).
+// crosses it (a linked list in node arrays, newest first). Cell arrays hold
+// shape ids and node indexes plus one, so that the zeroed arrays fresh from
+// make mean "none" and need no initialising pass.
 type builder struct {
 	r        *Raster
-	fallback []int32
-	head     []int32
-	stamp    []int32 // the shape that last marked the cell as boundary
+	fallback []int32 // 1+shape
+	head     []int32 // 1+node
+	stamp    []int32 // 1+the shape that last marked the cell as boundary
 	nodeID   []int32
-	nodeNext []int32
+	nodeNext []int32 // 1+node
 }
 
 func newBuilder(r *Raster) *builder {
 	n := r.nx * r.ny
-	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n),
+	return &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n),
 		nodeID: make([]int32, 0, r.shapes.Vertices()), nodeNext: make([]int32, 0, r.shapes.Vertices())}
-	for i := range n {
-		b.fallback[i], b.head[i], b.stamp[i] = -1, -1, -1
-	}
-	return b
 }
 
 // paint marks the cells that shape id's boundary crosses, then the cells it
@@ -39,15 +37,16 @@ func newBuilder(r *Raster) *builder {
 func (b *builder) paint(id int32) {
 	s := b.r.shapes
 	sh := &s.shapes[id]
+	mark := id + 1
 	for _, pt := range s.parts[sh.part0:sh.part1] {
 		for _, rg := range s.rings[pt.ring0:pt.ring1] {
 			for k := rg.start; k < rg.end-1; k++ {
 				b.segment(s.pts[k], s.pts[k+1], func(c int) {
-					if b.stamp[c] != id {
-						b.stamp[c] = id
+					if b.stamp[c] != mark {
+						b.stamp[c] = mark
 						b.nodeID = append(b.nodeID, id)
 						b.nodeNext = append(b.nodeNext, b.head[c])
-						b.head[c] = int32(len(b.nodeID) - 1)
+						b.head[c] = int32(len(b.nodeID))
 					}
 				})
 			}
@@ -58,17 +57,17 @@ func (b *builder) paint(id int32) {
 	for row := r0; row <= r1; row++ {
 		for col := c0; col <= c1; {
 			c := row*b.r.nx + col
-			if b.stamp[c] == id {
+			if b.stamp[c] == mark {
 				col++
 				continue
 			}
 			end := col // a run of cells this shape's boundary does not touch
-			for end <= c1 && b.stamp[row*b.r.nx+end] != id {
+			for end <= c1 && b.stamp[row*b.r.nx+end] != mark {
 				end++
 			}
 			if s.Contains(id, b.center(col, row)) {
 				for k := row*b.r.nx + col; k < row*b.r.nx+end; k++ {
-					b.fallback[k], b.head[k] = id, -1
+					b.fallback[k], b.head[k] = mark, 0
 				}
 			}
 			col = end
@@ -116,15 +115,15 @@ func (b *builder) finish() {
 	r := b.r
 	r.pool = make([]int32, 0, 2*len(r.cells)+len(b.nodeID))
 	for c := range r.cells {
-		if b.head[c] < 0 {
-			r.cells[c] = uint32(b.fallback[c] + 1)
+		if b.head[c] == 0 {
+			r.cells[c] = uint32(b.fallback[c])
 			continue
 		}
 		off := len(r.pool)
-		r.pool = append(r.pool, b.fallback[c], 0)
+		r.pool = append(r.pool, b.fallback[c]-1, 0)
 		n := int32(0)
-		for k := b.head[c]; k >= 0; k = b.nodeNext[k] {
-			r.pool = append(r.pool, b.nodeID[k])
+		for k := b.head[c]; k > 0; k = b.nodeNext[k-1] {
+			r.pool = append(r.pool, b.nodeID[k-1])
 			n++
 		}
 		r.pool[off+1] = n

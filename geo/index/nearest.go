@@ -13,22 +13,18 @@ func (m Metric) Dist2(a, b orb.Point) float64 {
 	return dx*dx + dy*dy
 }
 
-// boundDist2 is the squared planar distance from p to the box b (0 inside).
-func (m Metric) boundDist2(b orb.Bound, p orb.Point) float64 {
-	dx := max(b.Min[0]-p[0], 0, p[0]-b.Max[0]) * m.Kx
-	dy := max(b.Min[1]-p[1], 0, p[1]-b.Max[1]) * m.Ky
-	return dx*dx + dy*dy
-}
-
 // NearestBoundary returns the point of shape id's boundary (every ring)
 // nearest to p and its squared planar distance under m, if that is less
 // than limit2; ok is false when the boundary is no nearer than limit2.
+// Each vertex is moved into p's local frame once, the squared distance to
+// an edge needs no division unless p projects inside it, and the nearest
+// point itself is computed only for the winning edge.
 func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64) (q orb.Point, d2 float64, ok bool) {
 	sh := &s.shapes[id]
 	if m.boundDist2(sh.bound, p) >= limit2 {
 		return q, 0, false
 	}
-	best := limit2
+	best, bk := limit2, int32(-1)
 	for _, pt := range s.parts[sh.part0:sh.part1] {
 		for _, rg := range s.rings[pt.ring0:pt.ring1] {
 			ci := rg.chunk
@@ -37,30 +33,74 @@ func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64
 					continue
 				}
 				j := min(i+chunkEdges, rg.end-1)
-				for k := i; k < j; k++ {
-					if c, dd := m.closest(s.pts[k], s.pts[k+1], p); dd < best {
-						best, q, ok = dd, c, true
-					}
+				if k, dd := m.nearestEdge(s.pts[i:j+1], p, best); k >= 0 {
+					best, bk = dd, i+int32(k)
 				}
 			}
 		}
 	}
-	return q, best, ok
+	if bk < 0 {
+		return q, best, false
+	}
+	return m.closest(s.pts[bk], s.pts[bk+1], p), best, true
 }
 
-// closest returns the point of segment a–b nearest to p and its squared
-// planar distance.
-func (m Metric) closest(a, b, p orb.Point) (orb.Point, float64) {
+// nearestEdge returns the index in pts of the first vertex of the edge of
+// the polyline pts nearest to p, and its squared planar distance, when that
+// is less than best; -1 otherwise.
+func (m Metric) nearestEdge(pts []orb.Point, p orb.Point, best float64) (int, float64) {
+	k := -1
+	ax, ay := (pts[0][0]-p[0])*m.Kx, (pts[0][1]-p[1])*m.Ky
+	for i := 1; i < len(pts); i++ {
+		bx, by := (pts[i][0]-p[0])*m.Kx, (pts[i][1]-p[1])*m.Ky
+		vx, vy := bx-ax, by-ay
+		var dd float64
+		switch dot := -(ax*vx + ay*vy); { // p − a along the edge, times its length
+		case dot <= 0:
+			dd = ax*ax + ay*ay
+		case dot >= vx*vx+vy*vy:
+			dd = bx*bx + by*by
+		default:
+			c := ax*vy - ay*vx
+			dd = c * c / (vx*vx + vy*vy)
+		}
+		if dd < best {
+			best, k = dd, i-1
+		}
+		ax, ay = bx, by
+	}
+	return k, best
+}
+
+// boundDist2 is the squared planar distance from p to the box b (0 inside).
+func (m Metric) boundDist2(b orb.Bound, p orb.Point) float64 {
+	var dx, dy float64
+	if d := b.Min[0] - p[0]; d > 0 {
+		dx = d
+	} else if d := p[0] - b.Max[0]; d > 0 {
+		dx = d
+	}
+	if d := b.Min[1] - p[1]; d > 0 {
+		dy = d
+	} else if d := p[1] - b.Max[1]; d > 0 {
+		dy = d
+	}
+	dx, dy = dx*m.Kx, dy*m.Ky
+	return dx*dx + dy*dy
+}
+
+// closest returns the point of segment a–b nearest to p.
+func (m Metric) closest(a, b, p orb.Point) orb.Point {
 	ux, uy := (a[0]-p[0])*m.Kx, (a[1]-p[1])*m.Ky
 	vx, vy := (b[0]-a[0])*m.Kx, (b[1]-a[1])*m.Ky
-	t := 0.0
-	if l2 := vx*vx + vy*vy; l2 > 0 {
-		t = min(max(-(ux*vx+uy*vy)/l2, 0), 1)
+	l2 := vx*vx + vy*vy
+	dot := -(ux*vx + uy*vy)
+	switch {
+	case dot <= 0 || l2 == 0:
+		return a
+	case dot >= l2:
+		return b
 	}
-	dx, dy := ux+t*vx, uy+t*vy
-	q := orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-	if t == 1 {
-		q = b
-	}
-	return q, dx*dx + dy*dy
+	t := dot / l2
+	return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
 }

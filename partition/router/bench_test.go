@@ -7,15 +7,14 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/wangge/wangge/internal/synth"
+	"github.com/wangge/wangge/internal/routebench"
 	"github.com/wangge/wangge/partition"
 )
 
-// Bench200k is the reference dataset of the benchmarks: a synth tiling of
-// 632×316 = 199,712 cells of 57 positions (56 distinct vertices) over
-// 121.9–122.9 E, 30.5–31.0 N, under 6,241 blocks of 8×4 cells, the stand-in
-// for a Voronoi tiling of 200,000 polygons of ~58 vertices.
-var bench200k = synth.Options{Origin: orb.Point{121.9, 30.5}, CellDeg: 1.0 / 632, Cols: 632, Rows: 316, BlockCols: 8, BlockRows: 4, EdgeVertices: 13, Jitter: 0.2, Seed: 42}
+// bench200k is the reference dataset of the benchmarks (see
+// internal/routebench, whose BenchmarkReference prints the targets
+// beside PostGIS).
+var bench200k = routebench.Reference
 
 const benchCells = 0
 

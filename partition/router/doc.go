@@ -30,10 +30,11 @@
 // A point outside every unit resolves to the nearest unit when that is
 // within the tolerance (default 50 m, GPS error), marked approximate, with
 // the distance; beyond it the answer is unresolved and names the nearest
-// unit and its distance. Distances are metres on the GRS80 ellipsoid
-// (geo.Distance) from the point to the boundary point found nearest in a
-// local planar approximation (which differs by parts in a million over a
-// few kilometres).
+// unit and its distance. Distances are metres from the point to the
+// boundary point found nearest in a local planar approximation: for a miss,
+// on the GRS80 ellipsoid (geo.Distance); for a point inside its unit, by
+// geo.LocalDistance (within geo.LocalDistanceError: under 0.01 mm at 1 km),
+// switching to geo.Distance when that error could change near_boundary.
 //
 // # Speed
 //

@@ -53,6 +53,7 @@ type Index struct {
 	shapes    *index.Shapes
 	raster    *index.Raster
 	stats     Stats
+	tail      []byte // the end of every JSON result: version, published_at
 }
 
 // Stats describe an index.
@@ -93,7 +94,7 @@ func Build(ctx context.Context, s partition.Store, at partition.AsOf, opts Optio
 func New(v partition.Version, units []partition.Unit, opts Options) (*Index, error) {
 	start := time.Now()
 	opts.defaults()
-	ix := &Index{version: v, opts: opts, units: make([]entry, len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
+	ix := &Index{version: v, tail: versionTail(v), opts: opts, units: make([]entry, len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
 	for i := range units {
 		if _, dup := ix.byCode[units[i].Code]; dup {
 			return nil, fmt.Errorf("build router index: unit %s appears twice", units[i].Code)

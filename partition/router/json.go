@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
 )
 
@@ -89,7 +90,7 @@ func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
 	dst = strconv.AppendBool(dst, r.Approximate)
 	dst = append(dst, `,"distance_m":`...)
 	if r.unit >= 0 || r.nearest >= 0 {
-		dst = strconv.AppendFloat(dst, math.Round(float64(r.Distance)*100)/100, 'f', -1, 64)
+		dst = appendCentimetres(dst, r.Distance)
 	} else {
 		dst = append(dst, "null"...)
 	}
@@ -105,17 +106,42 @@ func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
 	} else {
 		dst = append(dst, "[]"...)
 	}
-	dst = append(dst, `,"version":`...)
-	dst = strconv.AppendInt(dst, ix.version.Number, 10)
+	return append(dst, ix.tail...)
+}
+
+// versionTail is the end of every result of the index: the version, its
+// publication time and the closing brace.
+func versionTail(v partition.Version) []byte {
+	dst := append([]byte(`,"version":`), strconv.FormatInt(v.Number, 10)...)
 	dst = append(dst, `,"published_at":`...)
-	if ix.version.Number > 0 {
+	if v.Number > 0 {
 		dst = append(dst, '"')
-		dst = ix.version.PublishedAt.AppendFormat(dst, time.RFC3339Nano)
+		dst = v.PublishedAt.AppendFormat(dst, time.RFC3339Nano)
 		dst = append(dst, '"')
 	} else {
 		dst = append(dst, "null"...)
 	}
 	return append(dst, '}')
+}
+
+// appendCentimetres appends d rounded to the centimetre in its shortest
+// form, as strconv.AppendFloat(math.Round(d*100)/100, 'f', -1) would
+// ("12", "12.3", "12.05") but without the float formatting.
+func appendCentimetres(dst []byte, d geo.Meters) []byte {
+	c := math.Round(float64(d) * 100)
+	if !(c >= 0 && c < 1e15) {
+		return strconv.AppendFloat(dst, c/100, 'f', -1, 64)
+	}
+	n := int64(c)
+	dst = strconv.AppendInt(dst, n/100, 10)
+	switch f := n % 100; {
+	case f == 0:
+	case f%10 == 0:
+		dst = append(dst, '.', byte('0'+f/10))
+	default:
+		dst = append(dst, '.', byte('0'+f/10), byte('0'+f%10))
+	}
+	return dst
 }
 
 func (ix *Index) appendRef(dst []byte, i int32) []byte {

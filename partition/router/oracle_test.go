@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/rtree"
 
+	"github.com/wangge/wangge/internal/routebench"
 	"github.com/wangge/wangge/internal/synth"
 	"github.com/wangge/wangge/partition"
 )
@@ -144,18 +145,7 @@ func bruteRing(r orb.Ring, p orb.Point) bool {
 }
 
 // synthUnits turns a synth tiling into a root, its blocks and their cells.
-func synthUnits(o synth.Options) []partition.Unit {
-	t := synth.Grid(o)
-	ext := orb.Bound{Min: o.Origin, Max: orb.Point{o.Origin[0] + float64(o.Cols)*o.CellDeg, o.Origin[1] + float64(o.Rows)*o.CellDeg}}
-	units := []partition.Unit{{Code: "R", Name: "root", Level: partition.LevelDistrict, Network: partition.NetworkLand, Kind: partition.KindComprehensive, Geometry: orb.MultiPolygon{ext.ToPolygon()}}}
-	for i, p := range t.Parents {
-		units = append(units, partition.Unit{Code: partition.Code(fmt.Sprintf("B%05d", i)), Level: partition.LevelCommunity, Network: partition.NetworkLand, Kind: partition.KindComprehensive, Parent: "R", Geometry: orb.MultiPolygon{p}})
-	}
-	for i, p := range t.Cells {
-		units = append(units, partition.Unit{Code: partition.Code(fmt.Sprintf("C%06d", i)), Level: partition.LevelGrid, Network: partition.NetworkLand, Kind: partition.KindComprehensive, Parent: partition.Code(fmt.Sprintf("B%05d", t.ParentOf[i])), Geometry: orb.MultiPolygon{p}})
-	}
-	return units
-}
+func synthUnits(o synth.Options) []partition.Unit { return routebench.Units(o) }
 
 // testPoints draws n points: a third uniform over the extent (and a little
 // beyond), a third exactly on vertices, a third on edges (a float point

@@ -92,7 +92,7 @@ func (ix *Index) Route(p orb.Point) Result {
 	if u := ix.locate(p); u >= 0 {
 		r.unit, r.Resolved = u, true
 		q, _, _ := ix.shapes.NearestBoundary(ix.units[u].shape, p, m, math.Inf(1))
-		r.Distance = geo.Distance(p, q)
+		r.Distance = ix.boundaryDistance(p, q)
 		if r.Distance < ix.opts.Margin {
 			r.NearBoundary = true
 			r.neighbor = ix.across(u, p, q, m)
@@ -113,6 +113,19 @@ func (ix *Index) Route(p orb.Point) Result {
 		r.nearest, r.Distance = u, geo.Distance(p, q)
 	}
 	return r
+}
+
+// boundaryDistance is the distance from p to its unit's nearest boundary
+// point q: geo.LocalDistance, which errs by at most
+// geo.LocalDistanceError (under 0.01 mm at 1 km), and the exact geodesic
+// distance when that error could put the point on the wrong side of the
+// margin, so near_boundary is decided exactly.
+func (ix *Index) boundaryDistance(p, q orb.Point) geo.Meters {
+	d := geo.LocalDistance(p, q)
+	if diff := d - ix.opts.Margin; diff <= geo.LocalDistanceError(d) && -diff <= geo.LocalDistanceError(d) {
+		return geo.Distance(p, q)
+	}
+	return d
 }
 
 func metric(p orb.Point) index.Metric {

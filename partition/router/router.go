@@ -69,6 +69,17 @@ func (r *Router) ReloadTo(ctx context.Context, n int64) (*Index, error) {
 	return ix, nil
 }
 
+// Swap makes ix the current index, unless the current one is of a later
+// version: for an index built off to the side, such as from units that are
+// not in the store (benchmarks, offline tools).
+func (r *Router) Swap(ix *Index) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ix.version.Number >= r.cur.Load().version.Number {
+		r.cur.Store(ix)
+	}
+}
+
 // Notified is a callback for a store's publish notifications (such as
 // postgis.(*Store).Listen): it reloads to version n, logging a failure.
 func (r *Router) Notified(ctx context.Context) func(n int64) {

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package routebench
+
+import "time"
+
+// ThreadCPU is not measured outside Linux.
+func ThreadCPU() (time.Duration, bool) { return 0, false }

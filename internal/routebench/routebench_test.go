@@ -1,0 +1,269 @@
+package routebench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/internal/testdb"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
+	"github.com/wangge/wangge/partition/store/gpkg"
+)
+
+// runs is how many times each figure is measured; the median is reported.
+const runs = 3
+
+// bench is what the sub-benchmarks share.
+type bench struct {
+	units []partition.Unit
+	ix    *router.Index
+	pts   []orb.Point // the points both wangge and PostGIS answer
+	pg    *PostGIS
+	url   string // wangge's API
+	floor string // the bare HTTP handler
+	join  float64
+}
+
+// BenchmarkReference measures the issue's four targets on the reference
+// tiling, each beside PostGIS answering the same points in the same run,
+// and prints one line per target. Each figure is the median of 3 runs.
+func BenchmarkReference(b *testing.B) {
+	ctx := context.Background()
+	d := setup(b, ctx)
+	b.Run("a_locate", func(b *testing.B) { benchLocate(b, d) })
+	b.Run("b_batch", func(b *testing.B) { benchBatch(b, ctx, d) })
+	b.Run("c_get", func(b *testing.B) { benchGet(b, ctx, d) })
+	b.Run("d_build", func(b *testing.B) { benchBuild(b, d) })
+}
+
+func setup(b *testing.B, ctx context.Context) *bench {
+	d := &bench{units: Units(Reference), pts: Points(Reference, 100_000, 1)}
+	var err error
+	if d.ix, err = router.New(partition.Version{Number: 1, PublishedAt: time.Unix(0, 0).UTC()}, d.units, router.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, testdb.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	var cells []partition.Unit
+	for _, u := range d.units {
+		if u.Level == partition.LevelGrid {
+			cells = append(cells, u)
+		}
+	}
+	if d.pg, err = Load(ctx, pool, testdb.Schema(b, "b_route"), cells, d.pts); err != nil {
+		b.Fatal(err)
+	}
+	var joins []float64
+	for range runs {
+		r, err := d.pg.Join(ctx, len(d.pts))
+		if err != nil {
+			b.Fatal(err)
+		}
+		joins = append(joins, r)
+	}
+	d.join = Median(joins)
+	store, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt := router.NewRouter(store, router.Options{}, log)
+	rt.Swap(d.ix)
+	srv := httptest.NewServer(api.New(store, api.Config{Router: rt, MaxBodyBytes: 1 << 30}, log, prometheus.NewRegistry()))
+	b.Cleanup(srv.Close)
+	floor := httptest.NewServer(Floor())
+	b.Cleanup(floor.Close)
+	d.url, d.floor = srv.URL, floor.URL
+	return d
+}
+
+// benchLocate: (a) in-process lookups per core, one goroutine locked to
+// its thread, counted per second of that thread's CPU time (so that other
+// processes on a shared machine do not count against it) and per second
+// of wall time.
+func benchLocate(b *testing.B, d *bench) {
+	pts := Points(Reference, 1<<20, 2)
+	var cpu, wall, route []float64
+	for b.Loop() {
+		for range runs {
+			c, w := perCore(pts, func(p orb.Point) { d.ix.Locate(p) })
+			cpu, wall = append(cpu, c), append(wall, w)
+			c, _ = perCore(pts, func(p orb.Point) { d.ix.Route(p) })
+			route = append(route, c)
+		}
+	}
+	c, w, r := Median(cpu), Median(wall), Median(route)
+	b.ReportMetric(c, "lookups/cpu-s")
+	b.ReportMetric(w, "lookups/s")
+	b.ReportMetric(r, "routes/cpu-s")
+	b.ReportMetric(d.join, "postgis-join-points/s")
+	fmt.Printf("locate: %s lookups/s per core (%s per wall-second; full route with evidence %s/s) vs PostGIS join %s points/s (%.1fx)\n",
+		Human(c), Human(w), Human(r), Human(d.join), c/d.join)
+}
+
+// perCore runs fn over pts for about a second on one locked thread and
+// returns calls per CPU-second and per wall-second.
+func perCore(pts []orb.Point, fn func(orb.Point)) (cpu, wall float64) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0, ok := ThreadCPU()
+	start := time.Now()
+	n := 0
+	for time.Since(start) < time.Second {
+		for _, p := range pts[n&(len(pts)-1) : n&(len(pts)-1)+1<<16] {
+			fn(p)
+		}
+		n += 1 << 16
+	}
+	el := time.Since(start)
+	c1, _ := ThreadCPU()
+	wall = float64(n) / el.Seconds()
+	if !ok || c1 <= c0 {
+		return wall, wall
+	}
+	return float64(n) / (c1 - c0).Seconds(), wall
+}
+
+// benchBatch: (b) POST /v1/route/batch of 100,000 points over loopback from
+// 2 keep-alive clients, against the PostGIS join and one ST_Covers query
+// per point through pgx from 2 clients.
+func benchBatch(b *testing.B, ctx context.Context, d *bench) {
+	body := []byte(`{"crs":"wgs84","points":[`)
+	for i, p := range d.pts {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, '[')
+		body = strconv.AppendFloat(body, p[0], 'f', -1, 64)
+		body = append(body, ',')
+		body = strconv.AppendFloat(body, p[1], 'f', -1, 64)
+		body = append(body, ']')
+	}
+	body = append(body, "]}"...)
+	var ours, per []float64
+	for b.Loop() {
+		for range runs {
+			r, err := PostBatch(ctx, d.url+"/v1/route/batch", "application/json", body, len(d.pts), 2, 3*time.Second)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ours = append(ours, r)
+			if r, err = d.pg.PerPoint(ctx, d.pts, 2, 2*time.Second); err != nil {
+				b.Fatal(err)
+			}
+			per = append(per, r)
+		}
+	}
+	o, p := Median(ours), Median(per)
+	b.ReportMetric(o, "points/s")
+	b.ReportMetric(d.join, "postgis-join-points/s")
+	b.ReportMetric(p, "postgis-perpoint-points/s")
+	fmt.Printf("route/batch: %s points/s vs PostGIS join %s/s (%.1fx), vs PostGIS per-point pgx ×2 %s/s (%.1fx)\n",
+		Human(o), Human(d.join), o/d.join, Human(p), o/p)
+}
+
+// benchGet: (c) GET /v1/route from 2 keep-alive connections over loopback,
+// against the bare HTTP floor and PostGIS per point.
+func benchGet(b *testing.B, ctx context.Context, d *bench) {
+	paths := make([]string, 10_000)
+	for i := range paths {
+		p := d.pts[i]
+		paths[i] = "/v1/route?lon=" + strconv.FormatFloat(p[0], 'f', -1, 64) + "&lat=" + strconv.FormatFloat(p[1], 'f', -1, 64)
+	}
+	urls := func(base string) []string {
+		out := make([]string, len(paths))
+		for i, p := range paths {
+			out[i] = base + p
+		}
+		return out
+	}
+	ours, floor := urls(d.url), urls(d.floor)
+	var rps, p99, frps, fp99, per []float64
+	for b.Loop() {
+		for range runs {
+			r, l, err := Get(ctx, ours, 2, 2*time.Second)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rps, p99 = append(rps, r), append(p99, l.Seconds()*1e3)
+			if r, l, err = Get(ctx, floor, 2, 2*time.Second); err != nil {
+				b.Fatal(err)
+			}
+			frps, fp99 = append(frps, r), append(fp99, l.Seconds()*1e3)
+			if r, err = d.pg.PerPoint(ctx, d.pts, 2, time.Second); err != nil {
+				b.Fatal(err)
+			}
+			per = append(per, r)
+		}
+	}
+	r, l, fr, fl, p := Median(rps), Median(p99), Median(frps), Median(fp99), Median(per)
+	b.ReportMetric(r, "req/s")
+	b.ReportMetric(l, "p99-ms")
+	b.ReportMetric(fr, "floor-req/s")
+	b.ReportMetric(fl, "floor-p99-ms")
+	b.ReportMetric(p, "postgis-perpoint-points/s")
+	fmt.Printf("route/get: %s req/s, p99 %.2f ms vs HTTP floor %s req/s, p99 %.2f ms (%.2fx); PostGIS per-point pgx ×2 %s/s (%.1fx)\n",
+		Human(r), l, Human(fr), fl, r/fr, Human(p), r/p)
+}
+
+// benchBuild: (d) index build time and memory against the raw coordinate
+// bytes, beside PostGIS's GiST build time and the cells table's size.
+func benchBuild(b *testing.B, d *bench) {
+	var secs []float64
+	var st router.Stats
+	for b.Loop() {
+		for range runs {
+			ix, err := router.New(partition.Version{Number: 1}, d.units, router.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			st = ix.Stats()
+			secs = append(secs, st.BuildTime.Seconds())
+		}
+	}
+	s := Median(secs)
+	ratio := float64(st.IndexBytes) / float64(st.CoordinateBytes)
+	var cellRaw int
+	for _, u := range d.units {
+		if u.Level == partition.LevelGrid {
+			for _, pg := range u.Geometry {
+				for _, r := range pg {
+					cellRaw += 16 * len(r)
+				}
+			}
+		}
+	}
+	pgRatio := float64(d.pg.Bytes) / float64(cellRaw)
+	b.ReportMetric(s, "build-s")
+	b.ReportMetric(ratio, "index/raw")
+	b.ReportMetric(float64(st.CoordinateBytes)/1e6, "raw-MB")
+	b.ReportMetric(d.pg.IndexBuild.Seconds(), "postgis-gist-s")
+	b.ReportMetric(pgRatio, "postgis-table+index/raw")
+	fmt.Printf("build: %.2f s, index %.0f MB = %.2f× the raw coordinates (%.0f MB) vs PostGIS GiST build %.2f s (cells only), table+index %.2f× their raw coordinates\n",
+		s, float64(st.IndexBytes)/1e6, ratio, float64(st.CoordinateBytes)/1e6, d.pg.IndexBuild.Seconds(), pgRatio)
+}
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	os.Exit(m.Run())
+}
