@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -96,4 +98,32 @@ func (s *Server) runCheck(c *gin.Context, fams iter.Seq2[tiling.Family, error], 
 	if err := tiling.WriteGeoJSON(c.Writer, &rep, crs.Transform(crs.CGCS2000, r), 0); err != nil {
 		s.log.WarnContext(c.Request.Context(), "write findings", "err", err)
 	}
+}
+
+// findings runs the tiling check, with the default tolerances and no rule
+// set, on every hierarchy of version n: the OGC API's findings collection.
+func (s *Server) findings(ctx context.Context, n int64) ([]partition.Finding, error) {
+	at := partition.AsOf{Version: n}
+	var roots []partition.Code
+	err := s.store.Units(ctx, partition.Query{AsOf: at, Roots: true, NoGeometry: true}, func(u partition.Unit) error {
+		roots = append(roots, u.Code)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("roots of version %d: %w", n, err)
+	}
+	all := func(yield func(tiling.Family, error) bool) {
+		for _, r := range roots {
+			for f, err := range tiling.Stored(ctx, s.store, r, at) {
+				if !yield(f, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+	rep, err := tiling.Run(ctx, all, tiling.DefaultOptions(), 0, nil)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Findings, nil
 }

@@ -14,6 +14,9 @@ type Collection struct {
 	Description string
 	Level       partition.Level
 	Network     partition.Network
+	// Findings marks the collection of tiling-check findings, which come
+	// from Config.Findings rather than from a store query.
+	Findings bool
 }
 
 // world is the bound that selects every unit with a polygon: the stores'

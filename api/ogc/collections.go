@@ -58,7 +58,7 @@ func (h *Handler) collections(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	body := collectionsBody{Links: selfLinks(c, "/collections", mediaJSON), Collections: []collectionInfo{}}
-	for _, col := range Collections() {
+	for _, col := range h.catalog() {
 		info, err := h.info(ctx, c, col)
 		if err != nil {
 			h.cfg.Fail(c, err)
@@ -90,11 +90,13 @@ func (h *Handler) collection(c *gin.Context) {
 // not_found error when there is none.
 func (h *Handler) lookup(c *gin.Context) (Collection, bool) {
 	id := c.Param("collectionId")
-	col, ok := Lookup(id)
-	if !ok {
-		h.cfg.Fail(c, partition.Errorf(partition.NotFound, "collection %q does not exist (see /collections)", id))
+	for _, col := range h.catalog() {
+		if col.ID == id {
+			return col, true
+		}
 	}
-	return col, ok
+	h.cfg.Fail(c, partition.Errorf(partition.NotFound, "collection %q does not exist (see /collections)", id))
+	return Collection{}, false
 }
 
 // info describes a collection with its extent in the latest version.
@@ -114,7 +116,11 @@ func (h *Handler) info(ctx context.Context, c *gin.Context, col Collection) (col
 		return info, nil
 	}
 	latest := vs[len(vs)-1]
-	e, err := h.extent(ctx, col, latest.Number)
+	extentOf := h.extent
+	if col.Findings {
+		extentOf = func(ctx context.Context, _ Collection, n int64) (extent, error) { return h.findingsExtent(ctx, n) }
+	}
+	e, err := extentOf(ctx, col, latest.Number)
 	if err != nil {
 		return info, err
 	}

@@ -30,6 +30,10 @@ func (h *Handler) item(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if col.Findings {
+		h.findingItem(c, col)
+		return
+	}
 	for k := range c.Request.URL.Query() {
 		if !itemParams[k] {
 			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))

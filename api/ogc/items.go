@@ -35,6 +35,10 @@ func (h *Handler) items(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if col.Findings {
+		h.findingItems(c, col)
+		return
+	}
 	r, err := h.parseItems(c, col)
 	if err != nil {
 		h.cfg.Fail(c, err)

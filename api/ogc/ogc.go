@@ -22,6 +22,9 @@ type Config struct {
 	Location     *time.Location // of datetime dates; default UTC+8
 	// Fail writes err as the service's error response and aborts; required.
 	Fail func(c *gin.Context, err error)
+	// Findings, when set, returns the tiling-check findings of a version,
+	// served as the collection "findings"; it is called once per version.
+	Findings func(ctx context.Context, version int64) ([]partition.Finding, error)
 }
 
 func (c *Config) defaults() {
@@ -50,6 +53,7 @@ type Handler struct {
 	pages  *pages
 	counts *cache[int]
 	bounds *cache[extent]
+	found  *cache[[]partition.Finding]
 }
 
 // New returns a Handler over store.
@@ -59,7 +63,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger) *Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Handler{store: store, cfg: cfg, log: log, pages: newPages(),
-		counts: newCache[int](4096), bounds: newCache[extent](256)}
+		counts: newCache[int](4096), bounds: newCache[extent](256), found: newCache[[]partition.Finding](8)}
 }
 
 // Register adds the routes of OGC API – Features to r, at its root.

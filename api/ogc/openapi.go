@@ -27,7 +27,7 @@ func (h *Handler) document(base string) (map[string]any, error) {
 	params := doc["components"].(map[string]any)["parameters"].(map[string]any)
 	schema := func(name string) map[string]any { return params[name].(map[string]any)["schema"].(map[string]any) }
 	var ids []any
-	for _, c := range Collections() {
+	for _, c := range h.catalog() {
 		ids = append(ids, c.ID)
 	}
 	schema("collectionId")["enum"] = ids
