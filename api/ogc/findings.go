@@ -34,6 +34,27 @@ func (h *Handler) catalog() []Collection {
 	return cs
 }
 
+// findingsPage is what the findings' HTML page shows.
+type findingsPage struct {
+	Collection Collection
+	Version    partition.Version
+	Matched    int
+	Findings   []partition.Finding
+	Links      []link
+}
+
+// knownParams fails the request when it has a query parameter not in
+// allowed (OGC API – Features /req/core/query-param-unknown).
+func (h *Handler) knownParams(c *gin.Context, allowed map[string]bool) bool {
+	for k := range c.Request.URL.Query() {
+		if !allowed[k] {
+			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))
+			return false
+		}
+	}
+	return true
+}
+
 // findingParams are the query parameters of the findings' /items.
 var findingParams = map[string]bool{
 	"f": true, "limit": true, "bbox": true, "bbox-crs": true, "crs": true, "datetime": true, "version": true,
@@ -65,11 +86,8 @@ func findingFeature(fs []partition.Finding, i int, tr func(orb.Geometry) orb.Geo
 // selected version that match rule, severity, code (one of the units
 // involved) and bbox, paged by id.
 func (h *Handler) findingItems(c *gin.Context, col Collection) {
-	for k := range c.Request.URL.Query() {
-		if !findingParams[k] {
-			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))
-			return
-		}
+	if !h.knownParams(c, findingParams) {
+		return
 	}
 	fs, v, sel, err := h.selectFindings(c)
 	if err != nil {
@@ -103,13 +121,7 @@ func (h *Handler) findingItems(c *gin.Context, col Collection) {
 		for i, k := range page {
 			rows[i] = fs[k]
 		}
-		h.html(c, "findings", struct {
-			Collection Collection
-			Version    partition.Version
-			Matched    int
-			Findings   []partition.Finding
-			Links      []link
-		}{col, v, len(sel), rows, links})
+		h.html(c, "findings", findingsPage{col, v, len(sel), rows, links})
 		return
 	}
 	c.Header("Content-Type", mediaGeoJSON)
@@ -209,11 +221,8 @@ func (h *Handler) findingPage(c *gin.Context) (limit, after int, err error) {
 
 // findingItem serves /collections/findings/items/{id}.
 func (h *Handler) findingItem(c *gin.Context, col Collection) {
-	for k := range c.Request.URL.Query() {
-		if !itemParams[k] {
-			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))
-			return
-		}
+	if !h.knownParams(c, itemParams) {
+		return
 	}
 	fs, v, _, err := h.selectFindings(c)
 	if err != nil {
@@ -235,13 +244,7 @@ func (h *Handler) findingItem(c *gin.Context, col Collection) {
 		body.Geometry = nil
 	}
 	if wantHTML(c) {
-		h.html(c, "findings", struct {
-			Collection Collection
-			Version    partition.Version
-			Matched    int
-			Findings   []partition.Finding
-			Links      []link
-		}{col, v, 1, fs[i-1 : i], body.Links})
+		h.html(c, "findings", findingsPage{col, v, 1, fs[i-1 : i], body.Links})
 		return
 	}
 	c.Header("Content-Type", mediaGeoJSON)

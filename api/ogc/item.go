@@ -34,11 +34,8 @@ func (h *Handler) item(c *gin.Context) {
 		h.findingItem(c, col)
 		return
 	}
-	for k := range c.Request.URL.Query() {
-		if !itemParams[k] {
-			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))
-			return
-		}
+	if !h.knownParams(c, itemParams) {
+		return
 	}
 	out, err := crsParam(c, "crs")
 	if err != nil {
