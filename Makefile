@@ -12,21 +12,28 @@ build:
 	$(GO) build -o $(BIN) ./cmd/wangge
 
 run: build
-	@test -f $(GPKG) || $(MAKE) --no-print-directory sample
+	@$(MAKE) --no-print-directory $(GPKG)
 	./$(BIN) serve --gpkg $(GPKG) --addr $(ADDR)
 
-# The bundled sample: real DataV boundaries (GCJ-02, converted on import) of
-# Zhoushan with its four counties (Shengsi detailed) and Nanjing with its 11
-# districts; see data/sample/README.md. Built into a temporary file first so
-# that a failed import leaves no half store behind.
+# The store is rebuilt when the sample county is newer than it.
+$(GPKG): $(SAMPLE)/shengsi.geojson
+	$(MAKE) --no-print-directory sample
+
+# The bundled sample: the county of 嵊泗 (Shengsi) with its towns,
+# communities, grids, micro-grids, sea network and vessels, one version
+# (CGCS2000; see data/sample/README.md). Built into a temporary file first
+# so that a failed import leaves no half store behind.
 sample: build
 	rm -f $(GPKG).tmp $(GPKG).tmp-wal $(GPKG).tmp-shm
-	./$(BIN) import --gpkg $(GPKG).tmp --crs gcj02 \
-		$(SAMPLE)/330900_zhoushan_outline.geojson \
-		$(SAMPLE)/330900_zhoushan_children_detailed.geojson \
-		$(SAMPLE)/320100_nanjing_outline.geojson \
-		$(SAMPLE)/320100_nanjing_full.geojson
+	./$(BIN) import --gpkg $(GPKG).tmp --crs cgcs2000 --note "sample county 嵊泗县" $(SAMPLE)/shengsi.geojson
 	mv $(GPKG).tmp $(GPKG)
+
+# Regenerate the sample county and its SYNTHETIC households from the real
+# county outline in ../shared/data/boundaries (deterministic: the same
+# bytes every time; `make test` checks the committed files against it).
+county:
+	$(GO) run ./data/shengsi -source ../shared/data/boundaries/330922_shengsi.geojson \
+		-out $(SAMPLE)/shengsi.geojson -households $(SAMPLE)/shengsi_households.geojson
 
 test:
 	scripts/test.sh

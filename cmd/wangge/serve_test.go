@@ -13,8 +13,12 @@ import (
 	"time"
 )
 
-// sampleFiles are the files `make sample` imports, in its order.
-var sampleFiles = []string{
+// sampleFile is the sample county `make sample` imports (CGCS2000).
+const sampleFile = "../../data/sample/shengsi.geojson"
+
+// dataVFiles are real DataV boundaries (GCJ-02) kept beside the sample:
+// Zhoushan and its four counties, Nanjing and its 11 districts.
+var dataVFiles = []string{
 	"../../data/sample/330900_zhoushan_outline.geojson",
 	"../../data/sample/330900_zhoushan_children_detailed.geojson",
 	"../../data/sample/320100_nanjing_outline.geojson",
@@ -26,8 +30,8 @@ var sampleFiles = []string{
 // shut down cleanly when the context ends (as on SIGTERM).
 func TestServeSample(t *testing.T) {
 	be := gpkgBackend(t)
-	code, out, stderr := be.wangge(t, "", append([]string{"import", "--crs", "gcj02"}, sampleFiles...)...)
-	if code != 0 || strings.Count(out, "published version") != 4 {
+	code, out, stderr := be.wangge(t, "", "import", "--crs", "cgcs2000", sampleFile)
+	if code != 0 || strings.Count(out, "published version") != 1 || !strings.Contains(out, "740 units, 1168 vessels") {
 		t.Fatalf("import the sample: exit %d\n%s\n%s", code, out, stderr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -48,29 +52,23 @@ func TestServeSample(t *testing.T) {
 	if base == "" {
 		t.Fatalf("serve printed no URL: %q", line)
 	}
-	res, err := http.Get(base + "/v1/units?level=district&limit=100")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fc struct {
-		Type     string
-		Features []struct {
-			Properties map[string]any
+	for _, q := range []struct {
+		query string
+		want  int
+		first string
+	}{
+		{"level=district&limit=100", 1, "嵊泗县"},
+		{"level=street&limit=100", 7, "菜园镇"},
+		{"level=grid&network=land&limit=1000", 77, ""},
+		{"level=microgrid&network=land&limit=1000", 332, ""},
+		{"kind=fishing&limit=1000", 75, ""},
+	} {
+		names := unitNames(t, base+"/v1/units?"+q.query)
+		if len(names) != q.want || q.first != "" && names[0] != q.first {
+			t.Errorf("%s: got %d units, first %v; want %d, first %q", q.query, len(names), names[:min(1, len(names))], q.want, q.first)
 		}
 	}
-	err = json.NewDecoder(res.Body).Decode(&fc)
-	res.Body.Close()
-	if err != nil || res.StatusCode != 200 || fc.Type != "FeatureCollection" {
-		t.Fatalf("districts: status %d, %v", res.StatusCode, err)
-	}
-	names := map[string]bool{}
-	for _, f := range fc.Features {
-		names[f.Properties["name"].(string)] = true
-	}
-	if len(fc.Features) != 15 || !names["嵊泗县"] || !names["玄武区"] {
-		t.Errorf("got %d districts (%v), want Zhoushan's 4 and Nanjing's 11", len(fc.Features), names)
-	}
-	res, err = http.Get(base + "/v1/units/330922000000")
+	res, err := http.Get(base + "/v1/units/330922000000")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("嵊泗县: %v %v", res.StatusCode, err)
 	}
@@ -86,32 +84,60 @@ func TestServeSample(t *testing.T) {
 	}
 }
 
-// TestExportRoot exports one county as GeoJSON and as a GeoPackage, which
-// GDAL reads back.
+// TestExportRoot exports one town of the sample county as GeoJSON and the
+// whole county as a GeoPackage, which GDAL reads back.
 func TestExportRoot(t *testing.T) {
 	be := gpkgBackend(t)
-	if code, _, stderr := be.wangge(t, "", append([]string{"import", "--crs", "gcj02"}, sampleFiles[:2]...)...); code != 0 {
+	if code, _, stderr := be.wangge(t, "", "import", "--crs", "cgcs2000", sampleFile); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
-	_, out, stderr := be.wangge(t, "", "export", "--root", "330922000000", "-")
+	_, out, stderr := be.wangge(t, "", "export", "--root", "330922203000", "-")
 	var fc struct {
 		Features []struct{ Properties map[string]any }
 	}
-	if err := json.Unmarshal([]byte(out), &fc); err != nil || len(fc.Features) != 1 {
-		t.Fatalf("export of 嵊泗县: %d features, %v %s", len(fc.Features), err, stderr)
+	if err := json.Unmarshal([]byte(out), &fc); err != nil || len(fc.Features) < 10 {
+		t.Fatalf("export of 花鸟乡: %d features, %v %s", len(fc.Features), err, stderr)
 	}
-	if p := fc.Features[0].Properties; p["code"] != "330922000000" || p["parent"] != nil {
-		t.Errorf("exported root: code %v parent %v, want 330922000000 and no parent", p["code"], p["parent"])
+	levels := map[any]int{}
+	for _, f := range fc.Features {
+		levels[f.Properties["level"]]++
 	}
-	dst := filepath.Join(t.TempDir(), "zhoushan.gpkg")
-	if code, _, stderr := be.wangge(t, "", "export", "--root", "330900000000", dst); code != 0 {
+	if p := fc.Features[0].Properties; p["code"] != "330922203000" || p["parent"] != nil || levels["street"] != 1 || levels["community"] != 2 || levels["grid"] != 3 {
+		t.Errorf("exported root: code %v parent %v, levels %v; want 330922203000 with no parent, 2 communities and 3 grids", p["code"], p["parent"], levels)
+	}
+	dst := filepath.Join(t.TempDir(), "shengsi.gpkg")
+	if code, _, stderr := be.wangge(t, "", "export", "--root", "330922000000", dst); code != 0 {
 		t.Fatalf("export gpkg: %s", stderr)
 	}
 	info := ogrinfo(t, "-ro", "-so", dst, "units")
-	if !strings.Contains(info, "Feature Count: 5") || !strings.Contains(info, "Multi Polygon") {
+	if !strings.Contains(info, "Feature Count: 740") || !strings.Contains(info, "Multi Polygon") {
 		t.Errorf("ogrinfo of the exported GeoPackage:\n%s", info)
 	}
 	if code, _, _ := be.wangge(t, "", "export", "--root", "110000000000", "-"); code != 2 {
 		t.Errorf("export of an unknown root: exit %d, want 2", code)
 	}
+}
+
+// unitNames gets a units listing and returns the names, in its order.
+func unitNames(t *testing.T, url string) []string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var fc struct {
+		Type     string
+		Features []struct {
+			Properties map[string]any
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&fc); err != nil || res.StatusCode != 200 || fc.Type != "FeatureCollection" {
+		t.Fatalf("%s: status %d, %v", url, res.StatusCode, err)
+	}
+	names := make([]string, len(fc.Features))
+	for i, f := range fc.Features {
+		names[i], _ = f.Properties["name"].(string)
+	}
+	return names
 }

@@ -122,7 +122,7 @@ func TestValidateNanjing(t *testing.T) {
 func TestValidateStored(t *testing.T) {
 	for _, be := range backends(t) {
 		t.Run(be.name, func(t *testing.T) {
-			if code, _, stderr := be.wangge(t, "", append([]string{"import", "--crs", "gcj02"}, sampleFiles[:2]...)...); code != 0 {
+			if code, _, stderr := be.wangge(t, "", append([]string{"import", "--crs", "gcj02"}, dataVFiles[:2]...)...); code != 0 {
 				t.Fatalf("import: %s", stderr)
 			}
 			out := filepath.Join(t.TempDir(), "findings.geojson")
@@ -137,6 +137,23 @@ func TestValidateStored(t *testing.T) {
 			code, rep, _ := validateJSON(t, be, "--root", "330900000000")
 			if code != 1 || len(rep.Summary) != 1 || rep.Summary[0].Parent != "330900000000" || rep.Summary[0].Children != 4 {
 				t.Errorf("exit %d, summary %+v; want Zhoushan with 4 children", code, rep.Summary)
+			}
+		})
+	}
+}
+
+// TestValidateSampleCounty: the bundled sample county, published into each
+// store, tiles exactly (no finding at all, warnings included) and its grids
+// and micro-grids meet the Zhejiang household band.
+func TestValidateSampleCounty(t *testing.T) {
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			if code, _, stderr := be.wangge(t, "", "import", "--crs", "cgcs2000", sampleFile); code != 0 {
+				t.Fatalf("import: %s", stderr)
+			}
+			code, rep, stderr := validateJSON(t, be, "--root", "330922000000", "--rules", "zhejiang")
+			if code != 0 || len(rep.Findings) != 0 || len(rep.Summary) != 1+7+26+77 {
+				t.Errorf("exit %d, %d findings (%v), %d summaries; want exit 0, none, 111 parents checked: %s", code, len(rep.Findings), rep.Findings[:min(3, len(rep.Findings))], len(rep.Summary), stderr)
 			}
 		})
 	}

@@ -58,6 +58,7 @@ func Check(parent *partition.Unit, children []partition.Unit, opts Options) (Res
 	}
 	c.codes(children)
 	for i := range children {
+		c.polygonal = c.polygonal || children[i].Polygonal()
 		c.size(&children[i])
 		if children[i].Polygonal() && len(children[i].Geometry) > 0 {
 			c.prepare(&children[i])
@@ -78,6 +79,10 @@ type checker struct {
 	summary    *partition.Summary
 	// shapes are the polygonal children, valid and oriented, by network.
 	shapes []*shape
+	// polygonal: some child has a polygonal kind. A parent whose children
+	// are all membership units (a fishing grid and its formations) has
+	// nothing to tile.
+	polygonal bool
 }
 
 // shape is a polygonal child made ready for the overlay.

@@ -29,7 +29,7 @@ func (c *checker) tile() error {
 	if err := c.overlapsOnly(other); err != nil {
 		return err
 	}
-	if !c.parent.Polygonal() || len(c.parent.Geometry) == 0 {
+	if !c.parent.Polygonal() || len(c.parent.Geometry) == 0 || !c.polygonal {
 		return c.overlapsOnly(same)
 	}
 	pmp, err := geo.MakeValid(c.parent.Geometry)
