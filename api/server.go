@@ -93,6 +93,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.POST("/route/batch", s.routeBatch)
 	v1.POST("/validate", s.validateProposal)
 	v1.GET("/validate", s.validateStored)
+	v1.POST("/partition", s.partitionProposal)
 	v1.GET("/export", s.export)
 	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings}, log).Register(r)
 	tiles.New(s.store, tiles.Config{Fail: s.fail}, log).Register(r)

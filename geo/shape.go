@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 )
 
@@ -63,4 +65,37 @@ func MeanWidth(mp orb.MultiPolygon) Meters {
 		return 0
 	}
 	return Meters(2 * float64(Area(mp)) / float64(p))
+}
+
+// FlatArea is the area of mp in the lon/lat plane — where RFC 7946 draws
+// edges as straight lines and the overlay computes — scaled to square
+// metres by MetersPerDegree at each ring's mean latitude. It is not a
+// measure of the ground (use Area); it tells a piece that overlay left with
+// no width in the plane, whose geodesic edges still enclose a sliver, from a
+// real one.
+func FlatArea(mp orb.MultiPolygon) SquareMeters {
+	var sum float64
+	for _, p := range mp {
+		for j, r := range p {
+			if len(r) < 3 {
+				continue
+			}
+			o := r[0]
+			var a, lat float64
+			for k := 1; k+1 < len(r); k++ {
+				a += (r[k][0]-o[0])*(r[k+1][1]-o[1]) - (r[k+1][0]-o[0])*(r[k][1]-o[1])
+			}
+			for _, pt := range r {
+				lat += pt[1]
+			}
+			kx, ky := MetersPerDegree(lat / float64(len(r)))
+			a = math.Abs(a) / 2 * kx * ky
+			if j == 0 {
+				sum += a
+			} else {
+				sum -= a
+			}
+		}
+	}
+	return SquareMeters(math.Abs(sum))
 }

@@ -41,6 +41,7 @@ commands:
   export    write units out              (wangge export [--format geojson|gpkg] [--root CODE] OUT)
   versions  list the published versions
   validate  check that children tile their parent (wangge validate [--rules zhejiang] FILE.geojson | --root CODE)
+  partition propose children of a unit  (wangge partition --parent CODE|FILE --households FILE --rules zhejiang --out FILE)
   route     route lon,lat lines from stdin (wangge route [--crs gcj02] [--format ndjson|csv] < points.csv)
 
 The store is PostGIS when DATABASE_URL is set (in the schema WANGGE_SCHEMA
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	cmds := map[string]func(context.Context, []string, env) int{
 		"serve": serve, "import": importCmd, "export": exportCmd, "versions": versionsCmd,
-		"route": routeCmd, "validate": validateCmd,
+		"route": routeCmd, "validate": validateCmd, "partition": partitionCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -74,7 +74,7 @@ func (d *defects) gapsIn(pb orb.MultiPolygon, clipped []orb.MultiPolygon, local 
 	}
 	for _, p := range gap {
 		piece := orb.MultiPolygon{p}
-		if geo.Area(piece) < noiseArea {
+		if geo.Area(piece) < noiseArea || flat(piece) {
 			continue
 		}
 		b := piece.Bound()

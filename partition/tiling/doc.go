@@ -42,7 +42,12 @@
 // warning, because it does not change whom a dispatch goes to, whereas a
 // wider defect is an error. Width is the mean width 2·area/perimeter.
 // Pieces under 1 cm² are numerical noise of the overlay and never reported,
-// even with a tolerance of 0. Summaries count every piece.
+// even with a tolerance of 0; so are pieces with no width in the lon/lat
+// plane (under 1 cm² there), which appear where a child's vertex lies on a
+// long straight edge of its parent up to rounding: edges are straight in
+// lon/lat (RFC 7946), and only the geodesics between the same vertices,
+// which bow from a 3 km edge by some 10 cm, enclose such a lens. Summaries
+// count every piece that is reported or under the tolerance.
 //
 // Children of another network than the parent (sea grids under a county
 // whose polygon is its land) are checked for validity, codes, sizes and

@@ -1,0 +1,161 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/balance"
+	"github.com/wangge/wangge/partition/tiling"
+)
+
+// partitionRequest is the body of POST /v1/partition. parent is a Feature
+// (or a FeatureCollection, its first polygon) or a stored unit's code;
+// current, for rebalancing, is a FeatureCollection of the current children
+// or "stored" for the stored children of a stored parent.
+type partitionRequest struct {
+	Parent     json.RawMessage `json:"parent"`
+	Households json.RawMessage `json:"households"`
+	Rules      string          `json:"rules"`
+	Min        int             `json:"min"`
+	Max        int             `json:"max"`
+	Level      string          `json:"level"`
+	Barriers   json.RawMessage `json:"barriers"`
+	Seed       uint64          `json:"seed"`
+	CRS        string          `json:"crs"`
+	Current    json.RawMessage `json:"current"`
+	Method     string          `json:"method"`
+	JoinIsles  bool            `json:"join_small_islands"`
+}
+
+// partitionProposal serves POST /v1/partition: a proposed division (or a
+// rebalancing) as a FeatureCollection of units in the request's crs, with
+// the quality `report` (and `moves`) as foreign members. Nothing is stored.
+func (s *Server) partitionProposal(c *gin.Context) {
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var req partitionRequest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		s.fail(c, invalidf("request body: %v", err))
+		return
+	}
+	r := crs.WGS84
+	if req.CRS != "" {
+		if r, err = crs.Parse(req.CRS); err != nil {
+			s.fail(c, invalidf("crs: %v", err))
+			return
+		}
+	}
+	ctx := c.Request.Context()
+	in, err := s.partitionInputs(c, &req, crs.Transform(r, crs.CGCS2000))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var res balance.Result
+	var moves []balance.Move
+	if in.current == nil {
+		res, err = balance.Divide(ctx, in.parent, in.households, in.opts)
+	} else {
+		res, moves, err = balance.Rebalance(ctx, in.parent, in.current, in.households, in.opts)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/geo+json")
+	c.Status(http.StatusOK)
+	if err := balance.WriteGeoJSON(c.Writer, &res, moves, toCRS(r)); err != nil {
+		s.log.WarnContext(ctx, "write proposal", "err", err)
+	}
+}
+
+type partitionIn struct {
+	parent     partition.Unit
+	households []balance.Household
+	current    []partition.Unit
+	opts       balance.Options
+}
+
+func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(orb.Geometry) orb.Geometry) (in partitionIn, err error) {
+	ctx := c.Request.Context()
+	level := partition.LevelGrid
+	if req.Level != "" {
+		if level, err = partition.ParseLevel(req.Level); err != nil {
+			return in, invalidf("level: %v", err)
+		}
+	}
+	in.opts = balance.Options{Min: req.Min, Max: req.Max, Level: level, Seed: req.Seed, Method: req.Method, JoinSmallIslands: req.JoinIsles}
+	if (req.Rules == "") == (req.Min == 0 && req.Max == 0) {
+		return in, invalidf("give either rules or min and max")
+	}
+	if req.Rules != "" {
+		rs, err := tiling.Rules(req.Rules, nil)
+		if err != nil {
+			return in, err
+		}
+		if in.opts.Min, in.opts.Max, err = balance.Band(rs, level); err != nil {
+			return in, err
+		}
+	}
+	var code string
+	switch {
+	case len(req.Parent) == 0:
+		return in, invalidf("parent: give a Feature or a stored unit's code")
+	case json.Unmarshal(req.Parent, &code) == nil:
+		if in.parent, err = s.store.Unit(ctx, partition.Code(code), partition.AsOf{}); err != nil {
+			return in, err
+		}
+	default:
+		if in.parent, err = balance.DecodeParent(req.Parent, tr); err != nil {
+			return in, err
+		}
+	}
+	if len(req.Households) == 0 {
+		return in, invalidf("households: give a FeatureCollection of Points")
+	}
+	if in.households, err = balance.DecodeHouseholds(req.Households, tr, s.cfg.MaxFeatures); err != nil {
+		return in, err
+	}
+	if len(req.Barriers) > 0 {
+		if in.opts.Barriers, err = balance.DecodeBarriers(req.Barriers, tr, s.cfg.MaxFeatures); err != nil {
+			return in, err
+		}
+	}
+	return in, s.currentChildren(c, req, &in, code, tr)
+}
+
+func (s *Server) currentChildren(c *gin.Context, req *partitionRequest, in *partitionIn, code string, tr func(orb.Geometry) orb.Geometry) error {
+	var word string
+	switch {
+	case len(req.Current) == 0 || string(req.Current) == "null":
+		return nil
+	case json.Unmarshal(req.Current, &word) == nil:
+		if word != "stored" || code == "" {
+			return invalidf(`current: give a FeatureCollection, or "stored" with a stored parent's code`)
+		}
+		return s.store.Units(c.Request.Context(), partition.Query{Parent: partition.Code(code)}, func(u partition.Unit) error {
+			if u.Polygonal() && len(u.Geometry) > 0 {
+				in.current = append(in.current, u)
+			}
+			return nil
+		})
+	}
+	units, err := balance.DecodeUnits(req.Current, tr, s.cfg.MaxFeatures)
+	if err != nil {
+		return err
+	}
+	in.current = balance.CurrentOf(in.parent.Code, units)
+	return nil
+}
