@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
@@ -197,22 +198,36 @@ func pipeline(w http.ResponseWriter, ix *router.Index, in crs.CRS, sep byte, nex
 
 // chunk is a run of points routed by one worker.
 type chunk struct {
-	pts  [][2]float64
-	out  []byte
-	done chan struct{}
+	pts    [][2]float64
+	stored []orb.Point     // pts on CGCS2000, a group at a time
+	res    []router.Result // their results
+	out    []byte
+	done   chan struct{}
 }
+
+// routeGroup is how many points a worker routes (ix.Routes) before
+// encoding them: few enough that their data is still in the CPU cache.
+const routeGroup = 64
 
 // route routes the chunk's points and encodes their results into out.
 func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
-	var r router.Result
-	for i, p := range ch.pts {
-		if i > 0 && sep != '\n' {
-			ch.out = append(ch.out, sep)
+	if ch.stored == nil {
+		ch.stored, ch.res = make([]orb.Point, routeGroup), make([]router.Result, routeGroup)
+	}
+	for g := 0; g < len(ch.pts); g += routeGroup {
+		pts := ch.pts[g:min(g+routeGroup, len(ch.pts))]
+		for i, p := range pts {
+			ch.stored[i] = toStored(p, in)
 		}
-		r = ix.Route(toStored(p, in))
-		ch.out = router.AppendJSON(ch.out, &r, p)
-		if sep == '\n' {
-			ch.out = append(ch.out, '\n')
+		ix.Routes(ch.stored[:len(pts)], ch.res)
+		for i, p := range pts {
+			if g+i > 0 && sep != '\n' {
+				ch.out = append(ch.out, sep)
+			}
+			ch.out = router.AppendJSON(ch.out, &ch.res[i], p)
+			if sep == '\n' {
+				ch.out = append(ch.out, '\n')
+			}
 		}
 	}
 	close(ch.done)

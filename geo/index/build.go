@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -15,46 +16,79 @@ const margin = 1e-6
 // covers it wholly (fallback) and the list of later shapes whose boundary
 // crosses it (a linked list in node arrays, newest first). Cell arrays hold
 // shape ids and node indexes plus one, so that the zeroed arrays fresh from
-// make mean "none" and need no initialising pass.
+// make mean "none" and need no initialising pass. The rows are cut into
+// bands painted in parallel, each with node arrays of its own: every band
+// paints every shape in order, clipped to its rows, so the result is the
+// same whatever the number of bands.
 type builder struct {
 	r        *Raster
 	fallback []int32 // 1+shape
-	head     []int32 // 1+node
+	head     []int32 // 1+node of the cell's band
 	stamp    []int32 // 1+the shape that last marked the cell as boundary
-	nodeID   []int32
-	nodeNext []int32 // 1+node
+	bands    []band
 }
 
-func newBuilder(r *Raster) *builder {
+// band is a run of rows [row0, row1) and the list nodes of its cells.
+type band struct {
+	row0, row1 int
+	nodeID     []int32
+	nodeNext   []int32 // 1+node
+}
+
+func newBuilder(r *Raster, bands int) *builder {
 	n := r.nx * r.ny
-	return &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n),
-		nodeID: make([]int32, 0, r.shapes.Vertices()), nodeNext: make([]int32, 0, r.shapes.Vertices())}
+	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n)}
+	bands = max(1, min(bands, r.ny))
+	for k := range bands {
+		room := r.shapes.Vertices()/bands + 1024
+		b.bands = append(b.bands, band{row0: k * r.ny / bands, row1: (k + 1) * r.ny / bands,
+			nodeID: make([]int32, 0, room), nodeNext: make([]int32, 0, room)})
+	}
+	return b
 }
 
-// paint marks the cells that shape id's boundary crosses, then the cells it
-// covers wholly: those become its own, their lists cleared (the shape
-// outranks everything painted before it).
-func (b *builder) paint(id int32) {
+// paintAll paints the shapes in order, the bands in parallel.
+func (b *builder) paintAll(order []int32) {
+	var wg sync.WaitGroup
+	for k := range b.bands {
+		wg.Go(func() {
+			for _, id := range order {
+				b.paint(id, &b.bands[k])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// paint marks the cells of band bd that shape id's boundary crosses, then
+// the cells it covers wholly: those become its own, their lists cleared
+// (the shape outranks everything painted before it).
+func (b *builder) paint(id int32, bd *band) {
 	s := b.r.shapes
 	sh := &s.shapes[id]
+	c0, r0 := b.r.cellOf(sh.bound.Min)
+	c1, r1 := b.r.cellOf(sh.bound.Max)
+	// The boundary marks reach a margin beyond the bounds' cells at most
+	// one row further.
+	if r1+1 < bd.row0 || r0-1 >= bd.row1 {
+		return
+	}
 	mark := id + 1
 	for _, pt := range s.parts[sh.part0:sh.part1] {
 		for _, rg := range s.rings[pt.ring0:pt.ring1] {
 			for k := rg.start; k < rg.end-1; k++ {
-				b.segment(s.pts[k], s.pts[k+1], func(c int) {
+				b.segment(s.pts[k], s.pts[k+1], bd.row0, bd.row1, func(c int) {
 					if b.stamp[c] != mark {
 						b.stamp[c] = mark
-						b.nodeID = append(b.nodeID, id)
-						b.nodeNext = append(b.nodeNext, b.head[c])
-						b.head[c] = int32(len(b.nodeID))
+						bd.nodeID = append(bd.nodeID, id)
+						bd.nodeNext = append(bd.nodeNext, b.head[c])
+						b.head[c] = int32(len(bd.nodeID))
 					}
 				})
 			}
 		}
 	}
-	c0, r0 := b.r.cellOf(sh.bound.Min)
-	c1, r1 := b.r.cellOf(sh.bound.Max)
-	for row := r0; row <= r1; row++ {
+	for row := max(r0, bd.row0); row <= min(r1, bd.row1-1); row++ {
 		for col := c0; col <= c1; {
 			c := row*b.r.nx + col
 			if b.stamp[c] == mark {
@@ -79,16 +113,16 @@ func (b *builder) center(col, row int) orb.Point {
 	return orb.Point{b.r.minX + (float64(col)+0.5)*b.r.cw, b.r.minY + (float64(row)+0.5)*b.r.ch}
 }
 
-// segment calls fn with every cell that the segment a–b comes within the
-// margin of: row by row, the columns between the segment's longitudes at
-// the row's (widened) bottom and top.
-func (b *builder) segment(a, c orb.Point, fn func(cell int)) {
+// segment calls fn with every cell of rows [lo, hi) that the segment a–b
+// comes within the margin of: row by row, the columns between the
+// segment's longitudes at the row's (widened) bottom and top.
+func (b *builder) segment(a, c orb.Point, rlo, rhi int, fn func(cell int)) {
 	r := b.r
 	mx, my := margin*r.cw, margin*r.ch
 	ylo, yhi := math.Min(a[1], c[1]), math.Max(a[1], c[1])
 	_, row0 := r.cellOf(orb.Point{a[0], ylo - my})
 	_, row1 := r.cellOf(orb.Point{a[0], yhi + my})
-	for row := row0; row <= row1; row++ {
+	for row := max(row0, rlo); row <= min(row1, rhi-1); row++ {
 		lo := math.Max(r.minY+float64(row)*r.ch-my, ylo)
 		hi := math.Min(r.minY+float64(row+1)*r.ch+my, yhi)
 		if lo > hi {
@@ -113,21 +147,28 @@ func (b *builder) segment(a, c orb.Point, fn func(cell int)) {
 // finish writes the cells and the candidate pool.
 func (b *builder) finish() {
 	r := b.r
-	r.pool = make([]int32, 0, 2*len(r.cells)+len(b.nodeID))
-	for c := range r.cells {
-		if b.head[c] == 0 {
-			r.cells[c] = uint32(b.fallback[c])
-			continue
+	nodes := 0
+	for k := range b.bands {
+		nodes += len(b.bands[k].nodeID)
+	}
+	r.pool = make([]int32, 0, 2*len(r.cells)+nodes)
+	for k := range b.bands {
+		bd := &b.bands[k]
+		for c := bd.row0 * r.nx; c < bd.row1*r.nx; c++ {
+			if b.head[c] == 0 {
+				r.cells[c] = uint32(b.fallback[c])
+				continue
+			}
+			off := len(r.pool)
+			r.pool = append(r.pool, b.fallback[c]-1, 0)
+			n := int32(0)
+			for j := b.head[c]; j > 0; j = bd.nodeNext[j-1] {
+				r.pool = append(r.pool, bd.nodeID[j-1])
+				n++
+			}
+			r.pool[off+1] = n
+			r.cells[c] = boundaryTag | uint32(off)
 		}
-		off := len(r.pool)
-		r.pool = append(r.pool, b.fallback[c]-1, 0)
-		n := int32(0)
-		for k := b.head[c]; k > 0; k = b.nodeNext[k-1] {
-			r.pool = append(r.pool, b.nodeID[k-1])
-			n++
-		}
-		r.pool[off+1] = n
-		r.cells[c] = boundaryTag | uint32(off)
 	}
 	r.pool = slices.Clip(r.pool)
 }

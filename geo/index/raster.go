@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/paulmach/orb"
 )
@@ -41,10 +42,8 @@ func Build(s *Shapes, order []int32, opts Options) (*Raster, error) {
 	if err := r.size(order, opts); err != nil {
 		return nil, err
 	}
-	b := newBuilder(r)
-	for _, id := range order {
-		b.paint(id)
-	}
+	b := newBuilder(r, runtime.GOMAXPROCS(0))
+	b.paintAll(order)
 	b.finish()
 	return r, nil
 }

@@ -38,7 +38,6 @@ type entry struct {
 	shape  int32          // -1 for membership units
 	depth  int32          // ancestors above it
 	chain  []int32        // root first, the unit last
-	json   atomic.Pointer[fragments]
 }
 
 // Index is an immutable routing index over one published version, safe for
@@ -48,8 +47,9 @@ type Index struct {
 	opts      Options
 	units     []entry
 	byCode    map[partition.Code]int32
-	shapeUnit []int32 // shape id → unit
-	rank      []int32 // unit → rank (position in paint order), -1 for membership units
+	shapeUnit []int32                     // shape id → unit
+	frags     []atomic.Pointer[fragments] // unit → its encoded answer, made on first use (apart from the units: compact, so it stays in the cache)
+	rank      []int32                     // unit → rank (position in paint order), -1 for membership units
 	shapes    *index.Shapes
 	raster    *index.Raster
 	stats     Stats
@@ -94,7 +94,7 @@ func Build(ctx context.Context, s partition.Store, at partition.AsOf, opts Optio
 func New(v partition.Version, units []partition.Unit, opts Options) (*Index, error) {
 	start := time.Now()
 	opts.defaults()
-	ix := &Index{version: v, tail: versionTail(v), opts: opts, units: make([]entry, len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
+	ix := &Index{version: v, tail: versionTail(v), opts: opts, units: make([]entry, len(units)), frags: make([]atomic.Pointer[fragments], len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
 	for i := range units {
 		if _, dup := ix.byCode[units[i].Code]; dup {
 			return nil, fmt.Errorf("build router index: unit %s appears twice", units[i].Code)

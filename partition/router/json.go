@@ -26,31 +26,47 @@ type refJSON struct {
 	Level partition.Level `json:"level"`
 }
 
-// fragments are a unit's encoded chain and short reference, made once per
-// index and unit on first use.
-type fragments struct{ chain, ref []byte }
+// fragments are a unit's encoded members (code to kind), chain and short
+// reference, made once per index and unit on first use, in one buffer so
+// that an answer reads them from one place.
+type fragments struct{ buf, head, chain, ref []byte }
 
 func (ix *Index) fragments(i int32) *fragments {
-	e := &ix.units[i]
-	if f := e.json.Load(); f != nil {
+	if f := ix.frags[i].Load(); f != nil {
 		return f
 	}
-	f := &fragments{chain: []byte{'['}}
+	e := &ix.units[i]
+	u := &e.unit
+	buf := appendString(nil, string(u.Code))
+	buf = append(buf, `,"name":`...)
+	buf = appendString(buf, u.Name)
+	buf = append(buf, `,"level":"`...)
+	buf = append(buf, u.Level...)
+	buf = append(buf, `","network":"`...)
+	buf = append(buf, u.Network...)
+	buf = append(buf, `","kind":"`...)
+	buf = append(buf, u.Kind...)
+	buf = append(buf, '"')
+	head := len(buf)
+	buf = append(buf, '[')
 	for j, k := range e.chain {
-		u := &ix.units[k].unit
+		c := &ix.units[k].unit
 		if j > 0 {
-			f.chain = append(f.chain, ',')
+			buf = append(buf, ',')
 		}
-		staff := u.Staff
+		staff := c.Staff
 		if staff == nil {
 			staff = []partition.Staff{}
 		}
-		b, _ := json.Marshal(unitJSON{u.Code, u.Name, u.Level, u.Network, u.Kind, staff})
-		f.chain = append(f.chain, b...)
+		b, _ := json.Marshal(unitJSON{c.Code, c.Name, c.Level, c.Network, c.Kind, staff})
+		buf = append(buf, b...)
 	}
-	f.chain = append(f.chain, ']')
-	f.ref, _ = json.Marshal(refJSON{e.unit.Code, e.unit.Name, e.unit.Level})
-	e.json.Store(f)
+	buf = append(buf, ']')
+	chain := len(buf)
+	b, _ := json.Marshal(refJSON{u.Code, u.Name, u.Level})
+	buf = append(buf, b...)
+	f := &fragments{buf: buf, head: buf[:head:head], chain: buf[head:chain:chain], ref: buf[chain:]}
+	ix.frags[i].Store(f)
 	return f
 }
 
@@ -70,17 +86,7 @@ func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
 	var f *fragments
 	if r.unit >= 0 {
 		f = ix.fragments(r.unit)
-		u := &ix.units[r.unit].unit
-		dst = appendString(dst, string(u.Code))
-		dst = append(dst, `,"name":`...)
-		dst = appendString(dst, u.Name)
-		dst = append(dst, `,"level":"`...)
-		dst = append(dst, u.Level...)
-		dst = append(dst, `","network":"`...)
-		dst = append(dst, u.Network...)
-		dst = append(dst, `","kind":"`...)
-		dst = append(dst, u.Kind...)
-		dst = append(dst, '"')
+		dst = append(dst, f.head...)
 	} else {
 		dst = append(dst, `null,"name":null,"level":null,"network":null,"kind":null`...)
 	}

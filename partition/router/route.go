@@ -78,26 +78,50 @@ func (ix *Index) locate(p orb.Point) int32 {
 	if ix.raster == nil {
 		return -1
 	}
+	if s := ix.raster.Locate(p); s >= 0 {
+		return ix.shapeUnit[s]
+	}
+	return -1
+}
+
+// locateShape returns the shape and the unit that locate finds; -1, -1
+// for none.
+func (ix *Index) locateShape(p orb.Point) (shape, unit int32) {
+	if ix.raster == nil {
+		return -1, -1
+	}
 	s := ix.raster.Locate(p)
 	if s < 0 {
-		return -1
+		return -1, -1
 	}
-	return ix.shapeUnit[s]
+	return s, ix.shapeUnit[s]
 }
 
 // Route resolves p (lon/lat on CGCS2000, finite) with its evidence.
 func (ix *Index) Route(p orb.Point) Result {
-	r := Result{ix: ix, Point: p, unit: -1, neighbor: -1, nearest: -1}
-	m := metric(p)
-	if u := ix.locate(p); u >= 0 {
-		r.unit, r.Resolved = u, true
-		q, _, _ := ix.shapes.NearestBoundary(ix.units[u].shape, p, m, math.Inf(1))
+	s, _ := ix.locateShape(p)
+	r, q, m, ok := ix.route(p, s)
+	if ok {
+		r.neighbor = ix.across(r.unit, p, q, m)
+	}
+	return r
+}
+
+// route resolves p, located in shape s (-1 for none), with its evidence
+// but for the neighbour: when ok, the point is near its unit's boundary q
+// and the neighbour is the unit across q (see across).
+func (ix *Index) route(p orb.Point, s int32) (r Result, q orb.Point, m index.Metric, ok bool) {
+	r = Result{ix: ix, Point: p, unit: -1, neighbor: -1, nearest: -1}
+	m = metric(p)
+	if s >= 0 {
+		r.unit, r.Resolved = ix.shapeUnit[s], true
+		q, _, _ = ix.shapes.NearestBoundary(s, p, m, math.Inf(1))
 		r.Distance = ix.boundaryDistance(p, q)
 		if r.Distance < ix.opts.Margin {
 			r.NearBoundary = true
-			r.neighbor = ix.across(u, p, q, m)
+			return r, q, m, true
 		}
-		return r
+		return r, q, m, false
 	}
 	u, q, ok := ix.nearestUnit(p, m, float64(ix.opts.Tolerance))
 	if ok {
@@ -107,12 +131,12 @@ func (ix *Index) Route(p orb.Point) Result {
 		// boundary: an exact answer, not an approximate one.
 		r.Approximate = r.Distance > 1e-6 // a micrometre: the point's own rounding
 		r.NearBoundary = !r.Approximate
-		return r
+		return r, q, m, false
 	}
 	if u, q, ok = ix.farthestSearch(p, m); ok {
 		r.nearest, r.Distance = u, geo.Distance(p, q)
 	}
-	return r
+	return r, q, m, false
 }
 
 // boundaryDistance is the distance from p to its unit's nearest boundary
@@ -137,19 +161,35 @@ func metric(p orb.Point) index.Metric {
 // when p is on the boundary, the first unit other than u found a probe's
 // length west, south, east or north of it); -1 when there is none.
 func (ix *Index) across(u int32, p, q orb.Point, m index.Metric) int32 {
-	dx, dy := (q[0]-p[0])*m.Kx, (q[1]-p[1])*m.Ky
-	if d := math.Hypot(dx, dy); d > 1e-3 {
-		k := float64(probe) / d
-		if v := ix.locate(orb.Point{q[0] + dx*k/m.Kx, q[1] + dy*k/m.Ky}); v != u {
-			return v
-		}
-		return -1
+	if pr, ok := probeBeyond(p, q, m); ok {
+		return ix.otherAt(u, pr)
 	}
 	sx, sy := float64(probe)/m.Kx, float64(probe)/m.Ky
 	for _, d := range [...]orb.Point{{-sx, 0}, {0, -sy}, {sx, 0}, {0, sy}} {
 		if v := ix.locate(orb.Point{q[0] + d[0], q[1] + d[1]}); v >= 0 && v != u {
 			return v
 		}
+	}
+	return -1
+}
+
+// probeBeyond is the point a probe's length beyond boundary point q on the
+// line from p; ok is false when p is on the boundary (within a millimetre
+// of q), where the line has no direction.
+func probeBeyond(p, q orb.Point, m index.Metric) (orb.Point, bool) {
+	dx, dy := (q[0]-p[0])*m.Kx, (q[1]-p[1])*m.Ky
+	d := math.Hypot(dx, dy)
+	if !(d > 1e-3) {
+		return orb.Point{}, false
+	}
+	k := float64(probe) / d
+	return orb.Point{q[0] + dx*k/m.Kx, q[1] + dy*k/m.Ky}, true
+}
+
+// otherAt is the unit at pr when it is not u, else -1.
+func (ix *Index) otherAt(u int32, pr orb.Point) int32 {
+	if v := ix.locate(pr); v != u {
+		return v
 	}
 	return -1
 }
