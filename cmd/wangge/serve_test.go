@@ -31,7 +31,7 @@ var dataVFiles = []string{
 func TestServeSample(t *testing.T) {
 	be := gpkgBackend(t)
 	code, out, stderr := be.wangge(t, "", "import", "--crs", "cgcs2000", sampleFile)
-	if code != 0 || strings.Count(out, "published version") != 1 || !strings.Contains(out, "740 units, 1168 vessels") {
+	if code != 0 || strings.Count(out, "published version") != 1 || !strings.Contains(out, "763 units, 1168 vessels") {
 		t.Fatalf("import the sample: exit %d\n%s\n%s", code, out, stderr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,7 +60,7 @@ func TestServeSample(t *testing.T) {
 		{"level=district&limit=100", 1, "嵊泗县"},
 		{"level=street&limit=100", 7, "菜园镇"},
 		{"level=grid&network=land&limit=1000", 77, ""},
-		{"level=microgrid&network=land&limit=1000", 332, ""},
+		{"level=microgrid&network=land&limit=1000", 354, ""},
 		{"kind=fishing&limit=1000", 75, ""},
 	} {
 		names := unitNames(t, base+"/v1/units?"+q.query)
@@ -110,7 +110,7 @@ func TestExportRoot(t *testing.T) {
 		t.Fatalf("export gpkg: %s", stderr)
 	}
 	info := ogrinfo(t, "-ro", "-so", dst, "units")
-	if !strings.Contains(info, "Feature Count: 740") || !strings.Contains(info, "Multi Polygon") {
+	if !strings.Contains(info, "Feature Count: 763") || !strings.Contains(info, "Multi Polygon") {
 		t.Errorf("ogrinfo of the exported GeoPackage:\n%s", info)
 	}
 	if code, _, _ := be.wangge(t, "", "export", "--root", "110000000000", "-"); code != 2 {

@@ -1,104 +1,135 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"math"
-	"sort"
 
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/balance"
 )
 
-// piece is one child of a division: its polygon and the households in it.
-type piece struct {
-	Geometry   orb.MultiPolygon
-	Households []household
+// band is a household range a level's children are divided to, and the
+// side of the partitioner's lattice cells (0: its own choice from the
+// households' density).
+type band struct {
+	Min, Max int
+	Cell     geo.Meters
 }
 
-// bisect divides mp and the households in it into len(shares) pieces whose
-// household totals are as nearly proportional to shares as whole building
-// entrances allow. It is recursive bisection by straight cuts: the
-// children are split into two halves, the households are sorted along the
-// longer side of their extent (measured on the ground), and the polygon is
-// cut, by a meridian or a parallel halfway between two entrances, where
-// the running total reaches the first half's share; both halves are then
-// divided again. The two sides of a cut come from one overlay input, so
-// siblings share their edges vertex for vertex; no household lies on a
-// cut. Pieces are in the order of the recursion: west before east, south
-// before north at each cut.
-func bisect(mp orb.MultiPolygon, hs []household, shares []int) ([]piece, error) {
-	if len(shares) == 1 {
-		return []piece{{Geometry: mp, Households: hs}}, nil
+// levelStats sums the partitioner's reports of one level: how many
+// children, how many within the band, how many the band could be met for
+// at all, and their Polsby–Popper compactness.
+type levelStats struct {
+	Level        partition.Level
+	Band         band
+	Children     int
+	WithinRange  int
+	Feasible     int
+	sumPP, MinPP float64
+}
+
+// MeanPP is the mean Polsby–Popper of the level's children.
+func (s *levelStats) MeanPP() float64 {
+	if s.Children == 0 {
+		return 0
 	}
-	h := len(shares) / 2
-	left, all := 0, 0
-	for i, s := range shares {
-		all += s
-		if i < h {
-			left += s
+	return s.sumPP / float64(s.Children)
+}
+
+func (s *levelStats) add(r *balance.Report) {
+	if s.Children == 0 {
+		s.MinPP = 1
+	}
+	for _, c := range r.Children {
+		s.Children++
+		s.sumPP += c.PolsbyPopper
+		s.MinPP = min(s.MinPP, c.PolsbyPopper)
+		if c.WithinRange {
+			s.WithinRange++
+		}
+		if c.Feasible {
+			s.Feasible++
 		}
 	}
-	axis, c, lo, hi, err := cutLine(hs, float64(left)/float64(all))
-	if err != nil {
-		return nil, err
-	}
-	below, above, err := cutAt(mp, axis, c)
-	if err != nil {
-		return nil, err
-	}
-	a, err := bisect(below, lo, shares[:h])
-	if err != nil {
-		return nil, err
-	}
-	b, err := bisect(above, hi, shares[h:])
-	if err != nil {
-		return nil, err
-	}
-	return append(a, b...), nil
 }
 
-// cutLine chooses the axis and coordinate of a cut that leaves a fraction
-// f of the households below it, and returns the households on each side.
-func cutLine(hs []household, f float64) (axis int, c float64, lo, hi []household, err error) {
-	if len(hs) < 2 {
-		return 0, 0, nil, nil, fmt.Errorf("cannot cut %d building entrances in two", len(hs))
+// String is the level's line of the generator's report.
+func (s *levelStats) String() string {
+	return fmt.Sprintf("%-9s %3d (band %d–%d: %d within, %d feasible), Polsby–Popper mean %.3f, min %.3f",
+		s.Level, s.Children, s.Band.Min, s.Band.Max, s.WithinRange, s.Feasible, s.MeanPP(), s.MinPP)
+}
+
+// divide cuts parent into children of the level with the partitioner
+// (balance.Divide): households within the band wherever an island allows,
+// inhabited islands below the band's minimum joined to the nearest child
+// with room (JoinSmallIslands), uninhabited ones always joined. It returns
+// the children (codes in the parent's code space, the partitioner's quality
+// figures and per-child note among their properties) and the households
+// that fall in each.
+func divide(ctx context.Context, parent *partition.Unit, hs []household, level partition.Level, b band, seed uint64, st *levelStats) ([]partition.Unit, [][]household, error) {
+	hh := make([]balance.Household, len(hs))
+	for i, h := range hs {
+		hh[i] = balance.Household{Point: h.Point, Weight: h.Households}
 	}
-	var b orb.Bound = orb.MultiPoint{hs[0].Point}.Bound()
-	total := 0
+	res, err := balance.Divide(ctx, *parent, hh, balance.Options{Min: b.Min, Max: b.Max, Level: level, Seed: seed, JoinSmallIslands: true, Cell: b.Cell})
+	if err != nil {
+		return nil, nil, fmt.Errorf("divide %s into %s: %w", parent.Code, level, err)
+	}
+	if res.Report.Outside > 0 || res.Report.Ignored > 0 {
+		return nil, nil, fmt.Errorf("divide %s: %d households outside it", parent.Code, res.Report.Outside+res.Report.Ignored)
+	}
+	st.add(&res.Report)
+	in, err := locate(res.Children, hs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("divide %s: %w", parent.Code, err)
+	}
+	for i := range res.Children {
+		u := &res.Children[i]
+		u.Population = 0
+		for _, h := range in[i] {
+			u.Population += h.Population
+		}
+		u.Props["synthetic"] = syntheticNote
+	}
+	return res.Children, in, nil
+}
+
+// locate puts every household in the one child whose polygon contains it,
+// and checks that the children's household counts are what the partitioner
+// said: every household must lie in exactly one child.
+func locate(children []partition.Unit, hs []household) ([][]household, error) {
+	bounds := make([]orb.Bound, len(children))
+	for i := range children {
+		bounds[i] = children[i].Geometry.Bound()
+	}
+	out := make([][]household, len(children))
 	for _, h := range hs {
-		b = b.Extend(h.Point)
-		total += h.Households
-	}
-	kx, ky := geo.MetersPerDegree(b.Center()[1])
-	if (b.Max[1]-b.Min[1])*ky > (b.Max[0]-b.Min[0])*kx {
-		axis = 1
-	}
-	s := append([]household(nil), hs...)
-	sort.Slice(s, func(i, j int) bool {
-		if s[i].Point[axis] != s[j].Point[axis] {
-			return s[i].Point[axis] < s[j].Point[axis]
+		at := -1
+		for i := range children {
+			if !bounds[i].Contains(h.Point) || !geo.MultiPolygonContains(children[i].Geometry, h.Point) {
+				continue
+			}
+			if at >= 0 {
+				return nil, fmt.Errorf("household at %v lies in both %s and %s", h.Point, children[at].Code, children[i].Code)
+			}
+			at = i
 		}
-		return s[i].Point[1-axis] < s[j].Point[1-axis]
-	})
-	target := f * float64(total)
-	best, bestErr, run := -1, math.Inf(1), 0
-	for i := 1; i < len(s); i++ {
-		run += s[i-1].Households
-		if s[i-1].Point[axis] == s[i].Point[axis] {
-			continue // no line passes between them
+		if at < 0 {
+			return nil, fmt.Errorf("household at %v lies in no child", h.Point)
 		}
-		if e := math.Abs(float64(run) - target); e < bestErr {
-			best, bestErr = i, e
+		out[at] = append(out[at], h)
+	}
+	for i := range children {
+		n := 0
+		for _, h := range out[i] {
+			n += h.Households
+		}
+		if n != children[i].Households {
+			return nil, fmt.Errorf("%s: %d households lie in it, the partitioner counted %d", children[i].Code, n, children[i].Households)
 		}
 	}
-	if best < 0 {
-		return 0, 0, nil, nil, fmt.Errorf("all %d building entrances lie on one line", len(s))
-	}
-	x0, x1 := s[best-1].Point[axis], s[best].Point[axis]
-	c = (x0 + x1) / 2
-	if r := round7(c); r > x0 && r < x1 {
-		c = r
-	}
-	return axis, c, s[:best], s[best:], nil
+	return out, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"sort"
 
@@ -13,16 +12,31 @@ import (
 
 // Config is what one generation takes.
 type Config struct {
-	Source   string // the DataV county outline, GCJ-02
-	Seed     uint64
-	PerMicro int // households per micro-grid (76: 332 micro-grids hold about 25,000)
-	Grids    int // land grids (77)
-	Extra5   int // grids with 5 micro-grids instead of 4 (24: 332 micro-grids)
+	Source string // the DataV county outline, GCJ-02
+	Seed   uint64
+	// PerGrid is the households a town gets per grid it plans (town.Grids,
+	// 77 in all), and the unit an inhabited island's households are
+	// rounded to (islandHouseholds).
+	PerGrid int
+	// The bands the partitioner (balance.Divide) divides each level to.
+	// Grids and micro-grids: inside Zhejiang's 300–500 and 50–80, narrowed
+	// so that the partitioner, which aims at the middle of the band, makes
+	// about the county's 77 grids and 332 micro-grids. Communities have no
+	// standard: the minimum is one grid's worth, so that an island village
+	// (a whole number of PerGrid) is a community of its own, and the middle
+	// (1,700) is high enough that the pieces of a large island hold more
+	// than 1,200 households (k pieces of a total nearest k × 1,700 hold at
+	// least 0.75 × 1,700 each when equal): from 1,200 on every total can be
+	// divided into grids of 300–375 (4 × 375 ≥ 5 × 300).
+	Community, Grid, Micro band
 }
 
-// DefaultConfig is the configuration of the committed sample.
+// DefaultConfig is the configuration of the committed sample. Grids are
+// cut on 30 m lattice cells, finer than the partitioner's own choice for a
+// band this narrow, so that its repair can bring every grid into the band.
 func DefaultConfig() Config {
-	return Config{Source: "../shared/data/boundaries/330922_shengsi.geojson", Seed: 330922, PerMicro: 76, Grids: 77, Extra5: 24}
+	return Config{Source: "../shared/data/boundaries/330922_shengsi.geojson", Seed: 330922, PerGrid: 330,
+		Community: band{Min: 330, Max: 3070}, Grid: band{Min: 300, Max: 375, Cell: 30}, Micro: band{Min: 60, Max: 80}}
 }
 
 // County is the generated sample: every unit (land and sea), the vessel
@@ -31,6 +45,9 @@ type County struct {
 	Units      []partition.Unit
 	Vessels    []partition.Vessel
 	Households []household
+	// Levels are the partitioner's figures for communities, grids and
+	// micro-grids.
+	Levels [3]levelStats
 }
 
 // Generate builds the county. The same Config gives the same County.
@@ -40,30 +57,21 @@ func Generate(ctx context.Context, cfg Config) (*County, error) {
 		return nil, err
 	}
 	ts := towns()
-	sum := 0
-	for _, t := range ts {
-		sum += t.Grids
-	}
-	if sum != cfg.Grids {
-		return nil, fmt.Errorf("the towns have %d grids, the configuration wants %d", sum, cfg.Grids)
-	}
 	parts, err := placeTowns(county, ts)
 	if err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed_330922))
-	micro := microPlan(rng, cfg.Grids, cfg.Extra5)
 	var islands orb.MultiPolygon
 	hh := make([][]household, len(ts))
-	for i := range ts {
+	for i, t := range ts {
 		islands = append(islands, parts[i].Islands...)
-		hh[i] = sampleHouseholds(rng, settlements(rng, parts[i].Islands), households(micro, ts, i, cfg.PerMicro))
+		hh[i] = townHouseholds(rng, parts[i].Islands, t.Grids*cfg.PerGrid, cfg.PerGrid)
 	}
-	land, err := buildLand(ctx, county, ts, micro, hh, cfg.Seed)
+	land, err := buildLand(ctx, parts, ts, hh, cfg)
 	if err != nil {
 		return nil, err
 	}
-	county = land.county
 	out := &County{Units: []partition.Unit{{Code: countyCode, Name: "嵊泗县", Level: partition.LevelDistrict, Network: partition.NetworkLand,
 		Kind: partition.KindComprehensive, Geometry: county, Props: map[string]any{
 			"source":    "DataV.GeoAtlas 330922 (GCJ-02, converted to CGCS2000, rounded to 7 decimals); see data/sample/README.md",
@@ -86,57 +94,27 @@ func Generate(ctx context.Context, cfg Config) (*County, error) {
 	out.Units = append(out.Units, sb.units...)
 	sort.SliceStable(out.Units[1:], func(i, j int) bool { return unitLess(&out.Units[1+i], &out.Units[1+j]) })
 	out.Vessels = sb.vessels
+	out.Levels = land.stats
 	return out, nil
 }
 
-// households is how many households town i gets: PerMicro for each of
-// its micro-grids.
-func households(micro []int, ts []town, i, perMicro int) int {
-	first := 0
-	for _, t := range ts[:i] {
-		first += t.Grids
-	}
-	total := 0
-	for _, m := range micro[first : first+ts[i].Grids] {
-		total += m * perMicro
-	}
-	return total
-}
-
-// landResult is the land network and the county polygon it was cut from.
+// landResult is the land network and the partitioner's figures per level.
 type landResult struct {
-	county orb.MultiPolygon
-	units  []partition.Unit
+	units []partition.Unit
+	stats [3]levelStats
 }
 
-// buildLand divides the towns (hh[i] are the households of town i) and
-// repeats the division from a county with the cut vertices put into its
-// coastline (addEdgeVertices) until no cut adds a vertex to it: then every
-// unit along a stretch of coast has the same vertices.
-func buildLand(ctx context.Context, county orb.MultiPolygon, ts []town, micro []int, hh [][]household, seed uint64) (landResult, error) {
-	for pass := 0; pass < 4; pass++ {
-		parts, err := placeTowns(county, ts)
-		if err != nil {
+// buildLand divides the towns (parts[i] and hh[i] are the land and the
+// households of town i) into communities, grids and micro-grids with the
+// partitioner.
+func buildLand(ctx context.Context, parts []landParts, ts []town, hh [][]household, cfg Config) (landResult, error) {
+	lb := newLandBuilder(cfg)
+	for i, t := range ts {
+		if err := lb.town(ctx, t, parts[i].Geometry, hh[i]); err != nil {
 			return landResult{}, err
 		}
-		lb := landBuilder{rng: rand.New(rand.NewPCG(seed, 0x57aff))}
-		first := 0
-		for i, t := range ts {
-			if err := ctx.Err(); err != nil {
-				return landResult{}, err
-			}
-			if err := lb.town(t, parts[i], micro[first:first+t.Grids], hh[i]); err != nil {
-				return landResult{}, err
-			}
-			first += t.Grids
-		}
-		next, added := addEdgeVertices(county, lb.units)
-		if added == 0 {
-			return landResult{county: county, units: lb.units}, nil
-		}
-		county = next
 	}
-	return landResult{}, fmt.Errorf("cut vertices still missing from the coastline after 4 passes")
+	return landResult{units: lb.units, stats: lb.stats}, nil
 }
 
 // unitLess orders units land before sea, then by level from the top, then

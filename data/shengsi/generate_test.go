@@ -63,7 +63,8 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 // TestGenerateOtherSeed: the construction, not one lucky seed, gives an
-// exact tiling and micro-grids within the Zhejiang band.
+// exact tiling, grids and micro-grids all within their bands (so within
+// Zhejiang's), and counts near the county's 77 grids and 332 micro-grids.
 func TestGenerateOtherSeed(t *testing.T) {
 	cfg := sourceForTest(t)
 	for _, seed := range []uint64{1, 2024} {
@@ -75,8 +76,16 @@ func TestGenerateOtherSeed(t *testing.T) {
 		if n := errorFindings(t, c.Units); n != 0 {
 			t.Errorf("seed %d: %d error or warning findings, want 0", seed, n)
 		}
-		if got := count(c.Units, partition.LevelMicrogrid, partition.KindComprehensive); got != 332 {
-			t.Errorf("seed %d: %d micro-grids, want 332", seed, got)
+		for _, l := range c.Levels {
+			if l.WithinRange != l.Children || l.Feasible != l.Children {
+				t.Errorf("seed %d: %s", seed, &l)
+			}
+		}
+		if got := count(c.Units, partition.LevelGrid, partition.KindComprehensive); got < 74 || got > 80 {
+			t.Errorf("seed %d: %d grids, want 77 ± 3", seed, got)
+		}
+		if got := count(c.Units, partition.LevelMicrogrid, partition.KindComprehensive); got < 332 || got > 365 {
+			t.Errorf("seed %d: %d micro-grids, want 332–365", seed, got)
 		}
 	}
 }

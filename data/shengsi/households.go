@@ -26,10 +26,70 @@ type settlement struct {
 	Share  float64
 }
 
-// minInhabited is the smallest island (m²) that gets a settlement.
-const minInhabited geo.SquareMeters = 150_000
+// minInhabited is the smallest island (m²) that gets a settlement, and
+// minVillage the smallest that gets more than a handful of households.
+const (
+	minInhabited geo.SquareMeters = 150_000
+	minVillage   geo.SquareMeters = 300_000
+)
 
-// settlements places a few clusters on each inhabited island of a town:
+// islandHouseholds splits a town's total households among its islands
+// (largest first): none for an island under minInhabited; 2–8 for one
+// under minVillage (too few for a micro-grid of their own: the partitioner
+// joins such an island to a neighbouring child and says so in its note);
+// for the others a share growing with the area (km²^0.7), rounded to whole
+// multiples of unit households (a grid's worth, at least one) so that the
+// island can be divided into grids within the band; the largest island
+// takes the rest.
+func islandHouseholds(rng *rand.Rand, islands orb.MultiPolygon, total, unit int) []int {
+	out := make([]int, len(islands))
+	var weight float64
+	for i, isl := range islands {
+		a := geo.Area(isl)
+		switch {
+		case i == 0:
+			weight += math.Pow(float64(a)/1e6, 0.7)
+		case a < minInhabited:
+		case a < minVillage:
+			out[i] = 2 + rng.IntN(7)
+		default:
+			weight += math.Pow(float64(a)/1e6, 0.7)
+		}
+	}
+	rest := total
+	for _, n := range out {
+		rest -= n
+	}
+	share := float64(rest)
+	for i := len(islands) - 1; i > 0; i-- {
+		a := geo.Area(islands[i])
+		if a < minVillage {
+			continue
+		}
+		q := max(1, int(share*math.Pow(float64(a)/1e6, 0.7)/weight/float64(unit)+0.5))
+		if rest-q*unit < unit {
+			break // the largest island keeps at least a grid's worth
+		}
+		out[i] = q * unit
+		rest -= q * unit
+	}
+	out[0] = rest
+	return out
+}
+
+// townHouseholds draws the SYNTHETIC households of a town, total in all,
+// island by island (islandHouseholds).
+func townHouseholds(rng *rand.Rand, islands orb.MultiPolygon, total, unit int) []household {
+	var out []household
+	for i, n := range islandHouseholds(rng, islands, total, unit) {
+		if n > 0 {
+			out = append(out, sampleHouseholds(rng, settlements(rng, islands[i:i+1]), n)...)
+		}
+	}
+	return out
+}
+
+// settlements places a few clusters on each inhabited island:
 // one per 2.5 km² or so, at most 6, each at a point of the coast pulled a
 // fifth to a third of the way towards the island's centre, as fishing
 // villages and ports sit; an island's share of the town grows with its area.

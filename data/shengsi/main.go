@@ -1,12 +1,14 @@
 // Command shengsi generates wangge's sample county, 嵊泗县 (Shengsi,
 // 330922): the real county outline from the DataV boundaries (GCJ-02,
 // converted to CGCS2000), its seven towns placed on the islands they
-// govern, and — all SYNTHETIC — communities, 77 grids and 332 micro-grids
-// cut from about 25,000 clustered households, a staff roster per grid, the
-// sea network (75 fishing grids on the 10′ fishing-area lines, 7
-// aquaculture grids, 2 transport grids, 213 formations) and a registry of
-// 1,132 fishing and 36 transport vessels. The output is deterministic for
-// a seed.
+// govern, and — all SYNTHETIC — about 25,000 clustered households;
+// communities, grids and micro-grids divided from the towns by the
+// partitioner (partition/balance) within the Zhejiang bands; a staff
+// roster per grid; the sea network (75 fishing grids on the 10′
+// fishing-area lines, 7 aquaculture grids, 2 transport grids, 213
+// formations) and a registry of 1,132 fishing and 36 transport vessels.
+// The output is deterministic for a seed; the partitioner's figures per
+// level go to stderr.
 //
 //	go run ./data/shengsi -out data/sample/shengsi.geojson -households data/sample/shengsi_households.geojson
 //
@@ -56,6 +58,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "shengsi: %v\n", err)
 			return 1
 		}
+	}
+	for i := range c.Levels {
+		fmt.Fprintf(stderr, "shengsi: %s\n", &c.Levels[i])
 	}
 	fmt.Fprintf(stderr, "shengsi: %d units, %d vessels, %d building entrances → %s\n", len(c.Units), len(c.Vessels), len(c.Households), *out)
 	return 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -45,9 +46,9 @@ func TestSampleCounts(t *testing.T) {
 	}{
 		{"county", partition.LevelDistrict, l, 1},
 		{"towns", partition.LevelStreet, l, 7},
-		{"communities", partition.LevelCommunity, l, 26},
+		{"communities", partition.LevelCommunity, l, 27},
 		{"grids", s, l, 77},
-		{"micro-grids", partition.LevelMicrogrid, l, 332},
+		{"micro-grids", partition.LevelMicrogrid, l, 354},
 		{"fishing grids", s, partition.KindFishing, 75},
 		{"aquaculture grids", s, partition.KindAquaculture, 7},
 		{"transport grids", s, partition.KindTransport, 2},
@@ -58,8 +59,8 @@ func TestSampleCounts(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", tc.what, got, tc.want)
 		}
 	}
-	if got := len(d.Units); got != 740 {
-		t.Errorf("got %d units, want 740", got)
+	if got := len(d.Units); got != 763 {
+		t.Errorf("got %d units, want 763", got)
 	}
 	vessels := map[partition.VesselType]int{}
 	for _, v := range d.Vessels {
@@ -81,6 +82,30 @@ func TestSampleCounts(t *testing.T) {
 		if !towns[name] {
 			t.Errorf("no town %s", name)
 		}
+	}
+}
+
+// TestSamplePartitionerFigures: the land units below the towns carry the
+// partitioner's figures, and the islands it joined to a neighbour are
+// named in that unit's note, where a planner sees them.
+func TestSamplePartitionerFigures(t *testing.T) {
+	d := readCommitted(t)
+	notes := 0
+	for _, u := range d.Units {
+		if u.Network != partition.NetworkLand || u.Level.Depth() <= partition.LevelStreet.Depth() {
+			continue
+		}
+		pp, ok := u.Props["polsby_popper"].(float64)
+		if !ok || pp <= 0 || pp > 1 || u.Props["within_range"] != true || u.Props["feasible"] != true {
+			t.Errorf("%s %s: polsby_popper %v, within_range %v, feasible %v; want a figure in (0, 1], true, true",
+				u.Code, u.Name, u.Props["polsby_popper"], u.Props["within_range"], u.Props["feasible"])
+		}
+		if n, _ := u.Props["note"].(string); strings.Contains(n, "island(s) without a child of their own") {
+			notes++
+		}
+	}
+	if notes == 0 {
+		t.Error("no unit notes an island joined to it")
 	}
 }
 

@@ -18,25 +18,26 @@ type town struct {
 	Short string // the name without 镇/乡, for the names of its units
 	// Anchors are points (CGCS2000) on the islands the town governs: an
 	// island part goes to the town with the nearest anchor.
-	Anchors     []orb.Point
-	Communities int
-	Grids       int
+	Anchors []orb.Point
+	// Grids is how many grids the town's households are planned for
+	// (Config.PerGrid each); the partitioner decides how many it gets.
+	Grids int
 }
 
 // towns lists the towns in the order of their codes. The codes follow the
 // statistical numbering of towns (1xx) and townships (2xx) in the county's
 // usual order; they are believed to be the real statistical codes but were
-// not checked against the NBS tables here (data/sample/README.md). The grid
-// counts add up to the county's 77.
+// not checked against the NBS tables here (data/sample/README.md). The
+// planned grids add up to the county's 77.
 func towns() []town {
 	return []town{
-		{"330922100000", "菜园镇", "菜园", []orb.Point{{122.440, 30.720}}, 8, 26},                    // 泗礁山 west, the county seat
-		{"330922101000", "嵊山镇", "嵊山", []orb.Point{{122.820, 30.720}, {122.782, 30.787}}, 3, 10}, // 嵊山岛, 壁下山
-		{"330922102000", "洋山镇", "洋山", []orb.Point{{122.076, 30.589}, {121.620, 30.610}}, 4, 13}, // 大洋山, the islets to the west, the corridor
-		{"330922200000", "五龙乡", "五龙", []orb.Point{{122.510, 30.715}}, 3, 9},                     // 泗礁山 east
-		{"330922201000", "黄龙乡", "黄龙", []orb.Point{{122.562, 30.663}}, 3, 7},                     // 大/小黄龙
-		{"330922202000", "枸杞乡", "枸杞", []orb.Point{{122.7755, 30.7136}}, 3, 9},                   // 枸杞岛
-		{"330922203000", "花鸟乡", "花鸟", []orb.Point{{122.683, 30.851}, {122.633, 30.822}}, 2, 3},  // 花鸟山, 绿华
+		{"330922100000", "菜园镇", "菜园", []orb.Point{{122.440, 30.720}}, 26},                    // 泗礁山 west, the county seat
+		{"330922101000", "嵊山镇", "嵊山", []orb.Point{{122.820, 30.720}, {122.782, 30.787}}, 10}, // 嵊山岛, 壁下山
+		{"330922102000", "洋山镇", "洋山", []orb.Point{{122.076, 30.589}, {121.620, 30.610}}, 13}, // 大洋山, the islets to the west, the corridor
+		{"330922200000", "五龙乡", "五龙", []orb.Point{{122.510, 30.715}}, 9},                     // 泗礁山 east
+		{"330922201000", "黄龙乡", "黄龙", []orb.Point{{122.562, 30.663}}, 7},                     // 大/小黄龙
+		{"330922202000", "枸杞乡", "枸杞", []orb.Point{{122.7755, 30.7136}}, 9},                   // 枸杞岛
+		{"330922203000", "花鸟乡", "花鸟", []orb.Point{{122.683, 30.851}, {122.633, 30.822}}, 3},  // 花鸟山, 绿华
 	}
 }
 
