@@ -38,24 +38,3 @@ func (s *atomSet) componentsOf(atoms []int32, follow func(a int32, k int) bool) 
 	}
 	return out
 }
-
-type unionFind []int
-
-func newUnionFind(n int) unionFind {
-	u := make(unionFind, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u unionFind) find(i int) int {
-	for u[i] != i {
-		u[i] = u[u[i]]
-		i = u[i]
-	}
-	return i
-}
-
-// union makes j's root the root of i's set.
-func (u unionFind) union(i, j int) { u[u.find(i)] = u.find(j) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"github.com/wangge/wangge/internal/unionfind"
 )
 
 // region is a connected group of atoms divided on its own into k children:
@@ -90,7 +92,7 @@ func plan(ctx context.Context, s *atomSet, bar *barrierIndex, o Options) (*divis
 	// open edges between components merged into one region
 	for a := range s.atoms {
 		for k, b := range s.adj[a] {
-			if comp[a] != comp[b] && merged.find(int(comp[a])) == merged.find(int(comp[b])) {
+			if comp[a] != comp[b] && merged.Find(int(comp[a])) == merged.Find(int(comp[b])) {
 				d.open[a][k] = true
 			}
 		}
@@ -102,9 +104,9 @@ func plan(ctx context.Context, s *atomSet, bar *barrierIndex, o Options) (*divis
 // mergeBarrierRegions merges barrier components that cannot hold children
 // of the band with a neighbour across the barrier, until every component
 // fits or has no neighbour left.
-func (d *division) mergeBarrierRegions(comp []int32, n int) unionFind {
+func (d *division) mergeBarrierRegions(comp []int32, n int) unionfind.Sets {
 	s := d.s
-	uf := newUnionFind(n)
+	uf := unionfind.New(n)
 	w := make([]int, n)
 	for a := range s.atoms {
 		w[comp[a]] += s.atoms[a].w
@@ -120,15 +122,15 @@ func (d *division) mergeBarrierRegions(comp []int32, n int) unionFind {
 	for changed := true; changed; {
 		changed = false
 		for c := range n {
-			if uf.find(c) != c || d.fits(w[c]) {
+			if uf.Find(c) != c || d.fits(w[c]) {
 				continue
 			}
 			nb := d.bestNeighbour(c, uf, w, border)
 			if nb < 0 {
 				continue
 			}
-			uf.union(nb, c) // c stays the root
-			w[uf.find(c)] = w[c] + w[nb]
+			uf.Union(nb, c) // c stays the root
+			w[uf.Find(c)] = w[c] + w[nb]
 			changed = true
 		}
 	}
@@ -137,11 +139,11 @@ func (d *division) mergeBarrierRegions(comp []int32, n int) unionFind {
 
 // bestNeighbour is the component to merge c with: one with which the union
 // fits (the lightest such), else the one sharing the longest border.
-func (d *division) bestNeighbour(c int, uf unionFind, w []int, border map[[2]int]float64) int {
+func (d *division) bestNeighbour(c int, uf unionfind.Sets, w []int, border map[[2]int]float64) int {
 	shared := map[int]float64{}
 	for k, m := range border {
-		if uf.find(k[0]) == c && uf.find(k[1]) != c {
-			shared[uf.find(k[1])] += m
+		if uf.Find(k[0]) == c && uf.Find(k[1]) != c {
+			shared[uf.Find(k[1])] += m
 		}
 	}
 	keys := make([]int, 0, len(shared))
@@ -164,7 +166,7 @@ func (d *division) bestNeighbour(c int, uf unionFind, w []int, border map[[2]int
 
 // makeRegions turns merged components into regions, deciding for small and
 // uninhabited islands.
-func (d *division) makeRegions(islands [][]int32, comp []int32, uf unionFind, o Options) {
+func (d *division) makeRegions(islands [][]int32, comp []int32, uf unionfind.Sets, o Options) {
 	s := d.s
 	total := 0
 	for a := range s.atoms {
@@ -184,7 +186,7 @@ func (d *division) makeRegions(islands [][]int32, comp []int32, uf unionFind, o 
 			continue
 		}
 		for _, a := range isl {
-			root := uf.find(int(comp[a]))
+			root := uf.Find(int(comp[a]))
 			r, ok := byRoot[root]
 			if !ok {
 				r = len(d.regions)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/peterstace/simplefeatures/rtree"
+	"github.com/wangge/wangge/internal/unionfind"
 )
 
 // edgeKey is an undirected edge, its endpoints in lexicographic order.
@@ -65,12 +66,12 @@ const boxMargin = 1e-6
 // merges boxes that intersect until none do. Every defect lies inside
 // exactly one of the returned boxes.
 func clusterBoxes(net []edgeKey) []orb.Bound {
-	uf := newUnionFind(len(net))
+	uf := unionfind.New(len(net))
 	at := make(map[orb.Point]int, 2*len(net))
 	for i, e := range net {
 		for _, p := range [2]orb.Point{e.a, e.b} {
 			if j, ok := at[p]; ok {
-				uf.union(i, j)
+				uf.Union(i, j)
 			} else {
 				at[p] = i
 			}
@@ -79,7 +80,7 @@ func clusterBoxes(net []edgeKey) []orb.Bound {
 	byRoot := map[int]int{}
 	var boxes []orb.Bound
 	for i, e := range net {
-		r := uf.find(i)
+		r := uf.Find(i)
 		k, ok := byRoot[r]
 		if !ok {
 			k = len(boxes)
@@ -103,12 +104,12 @@ func mergeBoxes(boxes []orb.Bound) []orb.Bound {
 			items[i] = rtree.BulkItem{Box: toBox(b), RecordID: i}
 		}
 		tree := rtree.BulkLoad(items)
-		uf := newUnionFind(len(boxes))
+		uf := unionfind.New(len(boxes))
 		merged := false
 		for i, b := range boxes {
 			_ = tree.RangeSearch(toBox(b), func(j int) error {
-				if j != i && uf.find(i) != uf.find(j) {
-					uf.union(i, j)
+				if j != i && uf.Find(i) != uf.Find(j) {
+					uf.Union(i, j)
 					merged = true
 				}
 				return nil
@@ -128,7 +129,7 @@ func mergeBoxes(boxes []orb.Bound) []orb.Bound {
 		byRoot := map[int]int{}
 		var out []orb.Bound
 		for i, b := range boxes {
-			r := uf.find(i)
+			r := uf.Find(i)
 			if k, ok := byRoot[r]; ok {
 				out[k] = out[k].Union(b)
 				continue
@@ -143,23 +144,3 @@ func mergeBoxes(boxes []orb.Bound) []orb.Bound {
 func toBox(b orb.Bound) rtree.Box {
 	return rtree.Box{MinX: b.Min[0], MinY: b.Min[1], MaxX: b.Max[0], MaxY: b.Max[1]}
 }
-
-type unionFind []int
-
-func newUnionFind(n int) unionFind {
-	u := make(unionFind, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u unionFind) find(i int) int {
-	for u[i] != i {
-		u[i] = u[u[i]]
-		i = u[i]
-	}
-	return i
-}
-
-func (u unionFind) union(i, j int) { u[u.find(i)] = u.find(j) }

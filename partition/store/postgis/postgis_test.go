@@ -283,7 +283,7 @@ func TestBulk(t *testing.T) {
 	if _, err := s.Publish(ctx, storetest.Sample()); err != nil {
 		t.Fatal(err)
 	}
-	cs := bulkChangeset(20, 999)
+	cs := storetest.Bulk(20, 999)
 	start := time.Now()
 	v, err := s.Publish(ctx, cs)
 	if err != nil {
@@ -321,30 +321,4 @@ func TestBulk(t *testing.T) {
 	if err != nil || got.Name != want.Name || got.Households != want.Households || !sameBits(got.Geometry, want.Geometry) {
 		t.Errorf("unit %s: got %+v, %v", want.Code, got, err)
 	}
-}
-
-// bulkChangeset makes grids new grids under the sample's community, each
-// with micro micro-grids: boxes of about 50 m in a regular lattice.
-func bulkChangeset(grids, micro int) partition.Changeset {
-	cs := partition.Changeset{Note: "bulk"}
-	for g := range grids {
-		gcode := fmt.Sprintf("330922100001%03d", g+3)
-		x0, y0 := 122+float64(g)*0.05, 30.0
-		cs.Units = append(cs.Units, partition.Unit{
-			Code: partition.Code(gcode), Name: "网格" + gcode, Level: partition.LevelGrid,
-			Kind: partition.KindComprehensive, Network: partition.NetworkLand, Parent: "330922100001",
-			Geometry: storetest.Box(x0, y0, x0+0.05, y0+0.05),
-		})
-		for m := range micro {
-			x, y := x0+float64(m%32)*0.0015, y0+float64(m/32)*0.0015
-			cs.Units = append(cs.Units, partition.Unit{
-				Code: partition.Code(fmt.Sprintf("%s%03d", gcode, m+1)), Name: fmt.Sprintf("微网格%d-%d", g, m),
-				Level: partition.LevelMicrogrid, Kind: partition.KindComprehensive, Network: partition.NetworkLand,
-				Parent: partition.Code(gcode), Households: m, Population: 3 * m,
-				Props:    map[string]any{"seq": float64(m)},
-				Geometry: storetest.Box(x, y, x+0.0015, y+0.0015),
-			})
-		}
-	}
-	return cs
 }

@@ -570,3 +570,30 @@ func testStopEarly(t *testing.T, s partition.Store) {
 		t.Error("a cancelled context listed units without error")
 	}
 }
+
+// Bulk makes grids new grids under Sample's community 330922100001, each
+// with micro micro-grids (micro ≤ 999): boxes of about 150 m in a lattice,
+// with households, population and a free property, for bulk publishes.
+func Bulk(grids, micro int) partition.Changeset {
+	cs := partition.Changeset{Note: "bulk"}
+	for g := range grids {
+		gcode := fmt.Sprintf("330922100001%03d", g+3)
+		x0, y0 := 122+float64(g)*0.05, 30.0
+		cs.Units = append(cs.Units, partition.Unit{
+			Code: partition.Code(gcode), Name: "网格" + gcode, Level: partition.LevelGrid,
+			Kind: partition.KindComprehensive, Network: partition.NetworkLand, Parent: "330922100001",
+			Geometry: Box(x0, y0, x0+0.05, y0+0.05),
+		})
+		for m := range micro {
+			x, y := x0+float64(m%32)*0.0015, y0+float64(m/32)*0.0015
+			cs.Units = append(cs.Units, partition.Unit{
+				Code: partition.Code(fmt.Sprintf("%s%03d", gcode, m+1)), Name: fmt.Sprintf("微网格%d-%d", g, m),
+				Level: partition.LevelMicrogrid, Kind: partition.KindComprehensive, Network: partition.NetworkLand,
+				Parent: partition.Code(gcode), Households: m, Population: 3 * m,
+				Props:    map[string]any{"seq": float64(m)},
+				Geometry: Box(x, y, x+0.0015, y+0.0015),
+			})
+		}
+	}
+	return cs
+}
