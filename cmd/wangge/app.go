@@ -154,3 +154,21 @@ func report(e env, what string, err error) int {
 	}
 	return exitFailure
 }
+
+// writeTo calls write with the file out (created anew; "-" is stdout) and
+// closes it, reporting a failed close as the error it is.
+func writeTo(out string, e env, write func(io.Writer) error) (err error) {
+	if out == "-" {
+		return write(e.stdout)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close %s: %w", out, cerr)
+		}
+	}()
+	return write(f)
+}

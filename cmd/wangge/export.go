@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/store/gpkg"
@@ -76,25 +74,8 @@ func exportCmd(ctx context.Context, args []string, e env) int {
 	return exitOK
 }
 
-func exportGeoJSON(ctx context.Context, x *partition.Export, out string, to crs.CRS, e env) (err error) {
-	var w io.Writer = e.stdout
-	if out != "-" {
-		f, err := os.Create(out)
-		if err != nil {
-			return fmt.Errorf("create %s: %w", out, err)
-		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("close %s: %w", out, cerr)
-			}
-		}()
-		w = f
-	}
-	var tr func(orb.Geometry) orb.Geometry
-	if to != crs.WGS84 && to != crs.CGCS2000 {
-		tr = func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.CGCS2000, to) }
-	}
-	return x.WriteGeoJSON(ctx, w, tr)
+func exportGeoJSON(ctx context.Context, x *partition.Export, out string, to crs.CRS, e env) error {
+	return writeTo(out, e, func(w io.Writer) error { return x.WriteGeoJSON(ctx, w, crs.Transform(crs.CGCS2000, to)) })
 }
 
 // exportGPKG writes a new GeoPackage holding the export as its version 1,

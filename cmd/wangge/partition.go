@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/paulmach/orb"
@@ -76,7 +77,7 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return report(e, "partition", err)
 	}
-	if err := writeProposal(pf.out, &res, moves, r); err != nil {
+	if err := writeProposal(pf.out, &res, moves, r, e); err != nil {
 		return report(e, "partition", err)
 	}
 	if err := pf.writeReport(e, &res, moves); err != nil {
@@ -189,17 +190,8 @@ func readInput(name, flagName string) ([]byte, error) {
 
 // writeProposal writes the children as unit features, the report and the
 // moves as foreign members.
-func writeProposal(out string, res *balance.Result, moves []balance.Move, r crs.CRS) (err error) {
-	f, err := os.Create(out)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("close %s: %w", out, cerr)
-		}
-	}()
-	return balance.WriteGeoJSON(f, res, moves, crs.Transform(crs.CGCS2000, r))
+func writeProposal(out string, res *balance.Result, moves []balance.Move, r crs.CRS, e env) error {
+	return writeTo(out, e, func(w io.Writer) error { return balance.WriteGeoJSON(w, res, moves, crs.Transform(crs.CGCS2000, r)) })
 }
 
 func (pf *partitionFlags) writeReport(e env, res *balance.Result, moves []balance.Move) error {

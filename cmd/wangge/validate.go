@@ -109,34 +109,23 @@ func familyBar(e env, total int) *progressbar.ProgressBar {
 		progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 }
 
-func writeReport(out, format string, rep *tiling.Report, r crs.CRS, e env) (err error) {
-	w := e.stdout
-	if out != "-" {
-		f, err := os.Create(out)
-		if err != nil {
-			return fmt.Errorf("create %s: %w", out, err)
-		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("close %s: %w", out, cerr)
+func writeReport(out, format string, rep *tiling.Report, r crs.CRS, e env) error {
+	return writeTo(out, e, func(w io.Writer) error {
+		switch format {
+		case "geojson":
+			return tiling.WriteGeoJSON(w, rep, crs.Transform(crs.CGCS2000, r), 0)
+		case "json":
+			findings := make([]map[string]any, len(rep.Findings))
+			for i := range rep.Findings {
+				findings[i] = partition.FindingProperties(&rep.Findings[i])
 			}
-		}()
-		w = f
-	}
-	switch format {
-	case "geojson":
-		return tiling.WriteGeoJSON(w, rep, crs.Transform(crs.CGCS2000, r), 0)
-	case "json":
-		findings := make([]map[string]any, len(rep.Findings))
-		for i := range rep.Findings {
-			findings[i] = partition.FindingProperties(&rep.Findings[i])
+			errs, warns := rep.Count()
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(map[string]any{"errors": errs, "warnings": warns, "summary": rep.Summaries, "findings": findings})
 		}
-		errs, warns := rep.Count()
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"errors": errs, "warnings": warns, "summary": rep.Summaries, "findings": findings})
-	}
-	return writeText(w, rep)
+		return writeText(w, rep)
+	})
 }
 
 func writeText(w io.Writer, rep *tiling.Report) error {
