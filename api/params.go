@@ -32,7 +32,8 @@ func (s *Server) asOf(c *gin.Context) (partition.AsOf, error) {
 	return partition.AsOf{}, invalidf("as_of %q: want a version number, an RFC 3339 time or a YYYY-MM-DD date", v)
 }
 
-// outCRS parses `crs`, the coordinate system of coordinates in and out.
+// outCRS parses `crs`, the coordinate system of the request's coordinates
+// and of the answer's (default wgs84).
 func outCRS(c *gin.Context) (crs.CRS, error) {
 	v := c.Query("crs")
 	if v == "" {
@@ -46,12 +47,7 @@ func outCRS(c *gin.Context) (crs.CRS, error) {
 }
 
 // toCRS returns a transform from stored coordinates to r, nil for none.
-func toCRS(r crs.CRS) func(orb.Geometry) orb.Geometry {
-	if r == crs.WGS84 || r == crs.CGCS2000 {
-		return nil
-	}
-	return func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.CGCS2000, r) }
-}
+func toCRS(r crs.CRS) func(orb.Geometry) orb.Geometry { return crs.Transform(crs.CGCS2000, r) }
 
 // unitQuery parses the filters of /v1/units.
 func (s *Server) unitQuery(c *gin.Context, in crs.CRS) (partition.Query, error) {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
@@ -179,17 +178,13 @@ func (s *Server) versions(c *gin.Context) {
 // publish serves POST /v1/versions: a FeatureCollection of units (and
 // vessels) published as a new version, all or nothing.
 func (s *Server) publish(c *gin.Context) {
-	in := crs.WGS84
-	if v := c.Query("crs"); v != "" {
-		r, err := crs.Parse(v)
-		if err != nil {
-			s.fail(c, invalidf("crs: %v", err))
-			return
-		}
-		in = r
+	in, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	d, err := partition.DecodeFeatureCollection(body, partition.DecodeOptions{Transform: fromCRS(in), MaxFeatures: s.cfg.MaxFeatures})
+	d, err := partition.DecodeFeatureCollection(body, partition.DecodeOptions{Transform: crs.Transform(in, crs.CGCS2000), MaxFeatures: s.cfg.MaxFeatures})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -208,12 +203,4 @@ func (s *Server) publish(c *gin.Context) {
 		s.log.ErrorContext(c.Request.Context(), "router reload after publish", "version", v.Number, "err", err)
 	}
 	c.JSON(http.StatusCreated, gin.H{"version": v, "units": len(d.Units), "vessels": len(d.Vessels)})
-}
-
-// fromCRS returns a transform from r to stored coordinates, nil for none.
-func fromCRS(r crs.CRS) func(g orb.Geometry) orb.Geometry {
-	if r == crs.WGS84 || r == crs.CGCS2000 {
-		return nil
-	}
-	return func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, r, crs.CGCS2000) }
 }
