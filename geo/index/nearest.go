@@ -1,6 +1,10 @@
 package index
 
-import "github.com/paulmach/orb"
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
 
 // Metric measures the ground near a point in the local planar
 // approximation: metres per degree of longitude (Kx) and of latitude (Ky),
@@ -25,16 +29,20 @@ func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64
 		return q, 0, false
 	}
 	best, bk := limit2, int32(-1)
-	for _, pt := range s.parts[sh.part0:sh.part1] {
-		for _, rg := range s.rings[pt.ring0:pt.ring1] {
-			ci := rg.chunk
-			for i := rg.start; i < rg.end-1; i, ci = i+chunkEdges, ci+1 {
-				if m.boundDist2(s.chunks[ci], p) >= best {
-					continue
-				}
-				j := min(i+chunkEdges, rg.end-1)
-				if k, dd := m.nearestEdge(s.pts[i:j+1], p, best); k >= 0 {
-					best, bk = dd, i+int32(k)
+	if rg := sh.only; rg.end > 0 && chunkCount(rg) <= nearChunks {
+		best, bk = s.nearestInRing(rg, p, m, best)
+	} else {
+		for _, pt := range s.parts[sh.part0:sh.part1] {
+			for _, rg := range s.rings[pt.ring0:pt.ring1] {
+				ci := rg.chunk
+				for i := rg.start; i < rg.end-1; i, ci = i+chunkEdges, ci+1 {
+					if m.boundDist2(s.chunks[ci], p) >= best {
+						continue
+					}
+					j := min(i+chunkEdges, rg.end-1)
+					if k, dd := m.nearestEdge(s.pts[i:j+1], p, best); k >= 0 {
+						best, bk = dd, i+int32(k)
+					}
 				}
 			}
 		}
@@ -43,6 +51,51 @@ func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64
 		return q, best, false
 	}
 	return m.closest(s.pts[bk], s.pts[bk+1], p), best, true
+}
+
+// nearChunks bounds the chunks of a ring that nearestInRing orders by
+// distance (rings of up to 128 edges).
+const nearChunks = 8
+
+// nearestInRing is NearestBoundary's search of one ring of at most
+// nearChunks chunks: the chunks nearest to p first, so that the best
+// distance falls early and prunes the others. Among edges equally near it
+// keeps the first in ring order, as a scan in ring order does.
+func (s *Shapes) nearestInRing(rg ring, p orb.Point, m Metric, best float64) (float64, int32) {
+	var dist [nearChunks]float64
+	n := chunkCount(rg)
+	for c := range n {
+		dist[c] = m.boundDist2(s.chunks[rg.chunk+c], p)
+	}
+	bk := int32(-1)
+	for {
+		c := int32(-1) // the nearest chunk not yet searched
+		for k := range n {
+			if dist[k] >= 0 && (c < 0 || dist[k] < dist[c]) {
+				c = k
+			}
+		}
+		if c < 0 {
+			return best, bk
+		}
+		i := rg.start + c*chunkEdges
+		thr := best // an equal distance wins only from earlier in the ring
+		if bk >= 0 && i < bk {
+			thr = math.Nextafter(best, math.Inf(1))
+		}
+		d := dist[c]
+		if d >= thr && (bk < 0 || d > best) {
+			return best, bk // every chunk left is as far: none can win
+		}
+		dist[c] = -1
+		if d >= thr {
+			continue
+		}
+		j := min(i+chunkEdges, rg.end-1)
+		if k, dd := m.nearestEdge(s.pts[i:j+1], p, thr); k >= 0 {
+			best, bk = dd, i+int32(k)
+		}
+	}
 }
 
 // nearestEdge returns the index in pts of the first vertex of the edge of

@@ -48,6 +48,7 @@ type Index struct {
 	units     []entry
 	byCode    map[partition.Code]int32
 	shapeUnit []int32                     // shape id → unit
+	shapeCode []partition.Code            // shape id → its unit's code: Locate's answer, compact (3 MB for 200k shapes) so it stays in the cache where the units would not
 	frags     []atomic.Pointer[fragments] // unit → its encoded answer, made on first use (apart from the units: compact, so it stays in the cache)
 	rank      []int32                     // unit → rank (position in paint order), -1 for membership units
 	shapes    *index.Shapes
@@ -109,6 +110,7 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 		if g := units[i].Geometry; units[i].Polygonal() && len(g) > 0 {
 			e.shape = ix.shapes.Add(g)
 			ix.shapeUnit = append(ix.shapeUnit, int32(i))
+			ix.shapeCode = append(ix.shapeCode, units[i].Code)
 			ix.stats.Polygonal++
 			for _, pg := range g {
 				for _, r := range pg {

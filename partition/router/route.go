@@ -68,8 +68,11 @@ func (ix *Index) unitAt(i int32) *partition.Unit {
 // Locate returns the code of the deepest unit containing p (lon/lat on
 // CGCS2000) by the boundary rule, without evidence: the fast path.
 func (ix *Index) Locate(p orb.Point) (partition.Code, bool) {
-	if u := ix.locate(p); u >= 0 {
-		return ix.units[u].unit.Code, true
+	if ix.raster == nil {
+		return "", false
+	}
+	if s := ix.raster.Locate(p); s >= 0 {
+		return ix.shapeCode[s], true
 	}
 	return "", false
 }
