@@ -28,12 +28,13 @@ const (
 	warmVertices = 256
 )
 
-// Warm brings into the CPU cache, for each of pts, what Locate will read
-// and what NearestBoundary will read of the shape it finds: the raster
-// cell, its candidate list, the headers and chunk boxes of the first
-// candidates and the chunks of edges their crossing test reads (or, for a
-// cell inside one shape, that shape's vertices), level by level across up
-// to 16 points at a time. It changes nothing; the result is a checksum of
+// Warm brings into the CPU cache, for each of pts, what Locate will read:
+// the raster cell, its candidate list, the headers and chunk boxes of the
+// first candidates and the chunks of edges their crossing test reads,
+// level by level across up to 16 points at a time. (A cell inside one
+// shape needs nothing more; what NearestBoundary reads of the shape found
+// is for Shapes.Warm, once the shape is known: warming it here too cost
+// more than it saved.) It changes nothing; the result is a checksum of
 // what was read, with no meaning except that the reads cannot be
 // optimised away.
 func (r *Raster) Warm(pts []orb.Point) uint64 {
@@ -66,8 +67,8 @@ func (r *Raster) warmGroup(pts []orb.Point) uint64 {
 	}
 	var ids [warmGroup * warmCandidates]int32
 	var at [warmGroup * warmCandidates]orb.Point
-	k, own := 0, 0
-	for i, e := range cells[:len(pts)] { // the candidates, then the cells' own shapes
+	k := 0
+	for i, e := range cells[:len(pts)] { // the candidates
 		if e&boundaryTag != 0 {
 			off := e &^ boundaryTag
 			n := min(uint32(r.pool[off+1]), warmCandidates)
@@ -77,23 +78,17 @@ func (r *Raster) warmGroup(pts []orb.Point) uint64 {
 			}
 		}
 	}
-	for _, e := range cells[:len(pts)] {
-		if e != 0 && e&boundaryTag == 0 {
-			ids[k+own] = int32(e) - 1
-			own++
-		}
-	}
 	s := r.shapes
-	for _, id := range ids[:k+own] { // level 3: the headers
+	for _, id := range ids[:k] { // level 3: the headers
 		sum += uint64(s.shapes[id].only.end)
 	}
-	for _, id := range ids[:k+own] { // level 4: the chunk boxes
+	for _, id := range ids[:k] { // level 4: the chunk boxes
 		sum += s.warmChunks(id)
 	}
 	for j, id := range ids[:k] { // level 5: the edges the crossing test reads
 		sum += s.warmCrossing(id, at[j])
 	}
-	return sum + s.Warm(ids[k:k+own])
+	return sum
 }
 
 // Warm brings into the CPU cache the chunk boxes and vertices of the
