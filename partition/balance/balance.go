@@ -40,8 +40,9 @@ type Options struct {
 	// Method is MethodBest, MethodGrow or MethodBisect.
 	Method string
 	// JoinSmallIslands joins an inhabited island with fewer households than
-	// Min to the nearest child when that child stays within Max, instead of
-	// making it a child of its own flagged out of range.
+	// Min to the nearest child that stays within Max (or, when none has
+	// room, to the nearest child), instead of making it a child of its own
+	// flagged out of range.
 	JoinSmallIslands bool
 	// Cell is the lattice cell side; 0 chooses one from the households'
 	// density (see cellSide).

@@ -129,6 +129,9 @@ func TestFeasibilityReport(t *testing.T) {
 		// 551 households: one child would be 51 over, two 25 under each; the
 		// count that strays least wins
 		{"band cannot be met", clustered(u, 550, 4), false, "551 households cannot be split into children of 300–500", 2},
+		// every island below the minimum and joined: the largest island is
+		// the one child, and its note counts its households
+		{"all islands below the minimum", append(clustered(u, 120, 5), onIsland(u, 12)...), true, "households, below the minimum 300", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

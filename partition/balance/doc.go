@@ -49,7 +49,9 @@
 // with households but fewer than the band's minimum becomes a child of its
 // own, flagged not within range with a note ("island with 12 households"),
 // unless Options.JoinSmallIslands asks to join it to the nearest child that
-// stays within the maximum. Barriers cut the atom graph: two atoms whose
+// stays within the maximum (or, when no child has room, the nearest child,
+// whose note then counts the island's households). When every island is
+// joined so, the largest becomes the one child. Barriers cut the atom graph: two atoms whose
 // centres lie on opposite sides of a barrier are not adjacent, so a child
 // follows a barrier to within one lattice cell. A barrier region too small
 // (or otherwise impossible) to hold children within the band is merged with

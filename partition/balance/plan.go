@@ -198,14 +198,16 @@ func (d *division) makeRegions(islands [][]int32, comp []int32, uf unionfind.Set
 			d.regions[r].w += s.atoms[a].w
 		}
 	}
-	if len(d.regions) == 0 { // no household at all: the largest island is one child
+	if len(d.regions) == 0 { // every island joined (none inhabited, or all below the minimum): the largest is one child
 		sort.SliceStable(d.joins, func(i, j int) bool { return len(d.joins[i]) > len(d.joins[j]) })
 		isl := d.joins[0]
 		d.joins = d.joins[1:]
-		d.regions = append(d.regions, region{atoms: isl})
+		rg := region{atoms: isl}
 		for _, a := range isl {
 			d.regionOf[a] = 0
+			rg.w += s.atoms[a].w
 		}
+		d.regions = append(d.regions, rg)
 	}
 	for r := range d.regions {
 		rg := &d.regions[r]
