@@ -136,6 +136,20 @@ func (b *batchReader) nextJSON() ([2]float64, error) {
 // number reads a number's text up to the delimiter end.
 func (b *batchReader) number(end byte) ([]byte, error) {
 	b.tok = b.tok[:0]
+	// Fast path: the number and its delimiter are already buffered. Any
+	// other case (including every error) is left to the loop below, which
+	// reads the same bytes one at a time.
+	buf, _ := b.br.Peek(min(b.br.Buffered(), maxNumberBytes+1))
+	for i, c := range buf {
+		if c == end {
+			b.tok = append(b.tok, buf[:i]...)
+			_, _ = b.br.Discard(i + 1)
+			return bytes.TrimSpace(b.tok), nil
+		}
+		if c == '[' || c == ']' || c == ',' || c == '{' || c == '}' {
+			break
+		}
+	}
 	for {
 		c, err := b.br.ReadByte()
 		if err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,6 +59,9 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	router  *router.Router
+	// chunks (*chunk) and points (*[][2]float64) are route/batch's
+	// buffers, reused from one request to the next.
+	chunks, points sync.Pool
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the
