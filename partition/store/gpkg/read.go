@@ -80,29 +80,12 @@ func resolve(ctx context.Context, tx *sql.Tx, at partition.AsOf) (partition.Vers
 	}
 	v, err := scanVersion(row)
 	switch {
-	case errors.Is(err, sql.ErrNoRows) && at.Version != 0:
-		return v, partition.Errorf(partition.NotFound, "version %d does not exist", at.Version)
-	case errors.Is(err, sql.ErrNoRows) && !at.Time.IsZero():
-		return v, partition.Errorf(partition.NotFound, "no version was published at or before %s", at.Time.Format(time.RFC3339Nano))
 	case errors.Is(err, sql.ErrNoRows):
-		return v, partition.Errorf(partition.NotFound, "no version has been published")
+		return v, sqlq.NoVersion(at)
 	case err != nil:
 		return v, fmt.Errorf("resolve version: %w", err)
 	}
 	return v, nil
-}
-
-// resolveForList resolves the version of a listing; ok is false, with no
-// error, for the latest version of an empty store, which lists nothing.
-func resolveForList(ctx context.Context, tx *sql.Tx, at partition.AsOf) (v partition.Version, ok bool, err error) {
-	v, err = resolve(ctx, tx, at)
-	if err != nil {
-		if at.Latest() && partition.KindOf(err) == partition.NotFound {
-			return v, false, nil
-		}
-		return v, false, err
-	}
-	return v, true, nil
 }
 
 // Units calls fn for each unit q selects, in code order, streaming the rows.
@@ -110,8 +93,8 @@ func resolveForList(ctx context.Context, tx *sql.Tx, at partition.AsOf) (v parti
 // exist is a not_found error. It returns fn's first error unchanged.
 func (s *Store) Units(ctx context.Context, q partition.Query, fn func(partition.Unit) error) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
-		v, ok, err := resolveForList(ctx, tx, q.AsOf)
-		if !ok {
+		v, err := resolve(ctx, tx, q.AsOf)
+		if ok, err := sqlq.ForList(q.AsOf, err); !ok {
 			return err
 		}
 		query, args := unitQuery(&q, v.Number)
@@ -150,8 +133,8 @@ func (s *Store) Unit(ctx context.Context, code partition.Code, at partition.AsOf
 // rows. It returns fn's first error unchanged.
 func (s *Store) Vessels(ctx context.Context, q partition.VesselQuery, fn func(partition.Vessel) error) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
-		v, ok, err := resolveForList(ctx, tx, q.AsOf)
-		if !ok {
+		v, err := resolve(ctx, tx, q.AsOf)
+		if ok, err := sqlq.ForList(q.AsOf, err); !ok {
 			return err
 		}
 		query, args := vesselQuery(&q, v.Number)

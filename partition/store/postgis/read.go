@@ -61,12 +61,8 @@ func resolve(ctx context.Context, q queryRower, at partition.AsOf) (partition.Ve
 	var v partition.Version
 	err := row.Scan(&v.Number, &v.PublishedAt, &v.Note)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows) && at.Version != 0:
-		return v, partition.Errorf(partition.NotFound, "version %d does not exist", at.Version)
-	case errors.Is(err, pgx.ErrNoRows) && !at.Time.IsZero():
-		return v, partition.Errorf(partition.NotFound, "no version was published at or before %s", at.Time.Format("2006-01-02T15:04:05.999999Z07:00"))
 	case errors.Is(err, pgx.ErrNoRows):
-		return v, partition.Errorf(partition.NotFound, "no version has been published")
+		return v, sqlq.NoVersion(at)
 	case err != nil:
 		return v, fmt.Errorf("resolve version: %w", err)
 	}
@@ -79,10 +75,7 @@ func resolve(ctx context.Context, q queryRower, at partition.AsOf) (partition.Ve
 func (s *Store) Units(ctx context.Context, q partition.Query, fn func(partition.Unit) error) error {
 	return s.read(ctx, func(tx pgx.Tx) error {
 		v, err := resolve(ctx, tx, q.AsOf)
-		if err != nil {
-			if q.AsOf.Latest() && partition.KindOf(err) == partition.NotFound {
-				return nil
-			}
+		if ok, err := sqlq.ForList(q.AsOf, err); !ok {
 			return err
 		}
 		sql, args := unitQuery(&q, v.Number)
@@ -122,10 +115,7 @@ func (s *Store) Unit(ctx context.Context, code partition.Code, at partition.AsOf
 func (s *Store) Vessels(ctx context.Context, q partition.VesselQuery, fn func(partition.Vessel) error) error {
 	return s.read(ctx, func(tx pgx.Tx) error {
 		v, err := resolve(ctx, tx, q.AsOf)
-		if err != nil {
-			if q.AsOf.Latest() && partition.KindOf(err) == partition.NotFound {
-				return nil
-			}
+		if ok, err := sqlq.ForList(q.AsOf, err); !ok {
 			return err
 		}
 		sql, args := vesselQuery(&q, v.Number)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -189,4 +190,28 @@ func Each[T any](rows Rows, scan func(Scanner) (T, error), fn func(T) error, wha
 		return fmt.Errorf("list %s: %w", what, err)
 	}
 	return nil
+}
+
+// NoVersion is the not_found error for an AsOf that selects no version.
+func NoVersion(at partition.AsOf) error {
+	switch {
+	case at.Version != 0:
+		return partition.Errorf(partition.NotFound, "version %d does not exist", at.Version)
+	case !at.Time.IsZero():
+		return partition.Errorf(partition.NotFound, "no version was published at or before %s", at.Time.Format(time.RFC3339Nano))
+	}
+	return partition.Errorf(partition.NotFound, "no version has been published")
+}
+
+// ForList turns the error of resolving a listing's version into the
+// listing's: the latest version of an empty store lists nothing (ok false,
+// no error); any other error stands.
+func ForList(at partition.AsOf, err error) (ok bool, _ error) {
+	if err == nil {
+		return true, nil
+	}
+	if at.Latest() && partition.KindOf(err) == partition.NotFound {
+		return false, nil
+	}
+	return false, err
 }
