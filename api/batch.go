@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -54,13 +55,12 @@ func (s *Server) routeBatch(c *gin.Context) {
 		return
 	}
 	br := newBatchReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes), false)
-	pp, _ := s.points.Get().(*[][2]float64)
-	if pp == nil {
-		pp = new([][2]float64)
+	b, _ := s.batches.Get().(*batch)
+	if b == nil {
+		b = new(batch)
 	}
-	defer s.points.Put(pp)
-	pts := (*pp)[:0]
-	defer func() { *pp = pts[:0] }()
+	defer s.batches.Put(b)
+	b.pts.reset()
 	for {
 		p, err := br.next()
 		if errors.Is(err, io.EOF) {
@@ -70,12 +70,13 @@ func (s *Server) routeBatch(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		pts = append(pts, p)
+		b.pts.add(p, br.echo)
 	}
 	if in, err = bodyCRS(br, in); err != nil {
 		s.fail(c, err)
 		return
 	}
+	b.route(ix, in)
 	c.Header("Content-Type", "application/json")
 	c.Status(http.StatusOK)
 	head := append([]byte(`{"version":`), strconv.FormatInt(ix.Version().Number, 10)...)
@@ -84,16 +85,74 @@ func (s *Server) routeBatch(c *gin.Context) {
 		return
 	}
 	next := 0
-	err = pipeline(c.Writer, &s.chunks, ix, in, ',', func() ([2]float64, error) {
-		if next == len(pts) {
-			return [2]float64{}, io.EOF
+	err = pipeline(c.Writer, &s.chunks, ix, in, ',', func(ch *chunk) error {
+		if next == b.pts.len() {
+			return io.EOF
 		}
-		next++
-		return pts[next-1], nil
+		end := min(next+batchChunk, b.pts.len())
+		for i := next; i < end; i++ {
+			ch.pts.add(b.pts.at[i], b.pts.text(i))
+		}
+		ch.pre = b.res[next:end]
+		next = end
+		return nil
 	})
 	if err == nil {
 		_, _ = c.Writer.Write([]byte("]}\n"))
 	}
+}
+
+// batch is a whole JSON batch: its points as given, on CGCS2000 and their
+// answers, with the buffers to order them, reused from request to request.
+type batch struct {
+	pts    points
+	stored []orb.Point
+	res    []router.Result
+	sorter router.Sorter
+}
+
+// orderRun is how many points, consecutive in the routing order, a core
+// takes at a time.
+const orderRun = 4096
+
+// route answers every point into b.res, on every core: the points are
+// routed in the index's order (router.Sorter), far faster than in the
+// order given, each core taking the next run of that order as it is free.
+func (b *batch) route(ix *router.Index, in crs.CRS) {
+	n := b.pts.len()
+	if cap(b.stored) < n {
+		b.stored, b.res = make([]orb.Point, n), make([]router.Result, n)
+	}
+	b.stored, b.res = b.stored[:n], b.res[:n]
+	onEveryCore(n, orderRun, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			b.stored[i] = toStored(b.pts.at[i], in)
+		}
+	})
+	order := b.sorter.Order(ix, b.stored)
+	onEveryCore(n, orderRun, func(lo, hi int) {
+		ix.RoutesOrdered(b.stored, order[lo:hi], b.res)
+	})
+}
+
+// onEveryCore calls fn with consecutive runs [lo, hi) of [0, n), at most
+// run long, from one goroutine per core, each taking the next run when it
+// is done with its last; it returns when every run is done.
+func onEveryCore(n, run int, fn func(lo, hi int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(int64(run))) - run
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+run, n))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // bodyCRS is the body's crs member, when there is one, else def.
@@ -118,7 +177,7 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 	c.Header("Content-Type", ndjsonType)
 	c.Status(http.StatusOK)
 	started := false
-	err := pipeline(c.Writer, &s.chunks, ix, in, '\n', func() ([2]float64, error) {
+	err := pipeline(c.Writer, &s.chunks, ix, in, '\n', fillFrom(br, func() ([2]float64, error) {
 		p, err := br.next()
 		if err == nil && !started {
 			started = true
@@ -132,7 +191,7 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 			}
 		}
 		return p, err
-	})
+	}))
 	if err != nil && !errors.Is(err, errWrite) {
 		s.log.WarnContext(c.Request.Context(), "route batch stream ended", "err", err)
 		line, _ := jsonLine(errorFor(err))
@@ -140,12 +199,55 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 	}
 }
 
-// pipeline reads points with next until io.EOF, routes them in chunks on
-// every core and writes the results to w in input order, separated by sep.
-// Memory is bounded by a few chunks per core, taken from and given back to
-// pool. It returns next's first error other than io.EOF, or errWrite when
-// the client went away.
-func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.CRS, sep byte, next func() ([2]float64, error)) error {
+// fillFrom fills a chunk with up to batchChunk points from next (which
+// reads them from br), passing on its error (io.EOF at the end).
+func fillFrom(br *batchReader, next func() ([2]float64, error)) func(ch *chunk) error {
+	return func(ch *chunk) error {
+		for ch.pts.len() < batchChunk {
+			p, err := next()
+			if err != nil {
+				return err
+			}
+			ch.pts.add(p, br.echo)
+		}
+		return nil
+	}
+}
+
+// points are the points of a batch or a chunk, each with its text as it
+// came (see batchReader.echo), which its answer echoes.
+type points struct {
+	at   [][2]float64
+	echo []byte
+	ends []int32 // point i's text is echo[ends[i-1]:ends[i]]
+}
+
+func (ps *points) reset() { ps.at, ps.echo, ps.ends = ps.at[:0], ps.echo[:0], ps.ends[:0] }
+
+func (ps *points) len() int { return len(ps.at) }
+
+func (ps *points) add(p [2]float64, echo []byte) {
+	ps.at = append(ps.at, p)
+	ps.echo = append(ps.echo, echo...)
+	ps.ends = append(ps.ends, int32(len(ps.echo)))
+}
+
+func (ps *points) text(i int) []byte {
+	start := int32(0)
+	if i > 0 {
+		start = ps.ends[i-1]
+	}
+	return ps.echo[start:ps.ends[i]]
+}
+
+// pipeline fills chunks with fill until it returns an error (io.EOF at
+// the end; a chunk may hold points then too), routes them on every core
+// (unless fill gave their answers too: then only encodes them) and writes
+// the results to w in input order, separated by sep. Memory is bounded by
+// a few chunks per core, taken from and given back to pool. It returns
+// fill's first error other than io.EOF, or errWrite when the client went
+// away.
+func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.CRS, sep byte, fill func(ch *chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers)
@@ -169,20 +271,14 @@ func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.C
 			case ch = <-free:
 			default:
 				if ch, _ = pool.Get().(*chunk); ch == nil {
-					ch = &chunk{pts: make([][2]float64, 0, batchChunk), out: make([]byte, 0, batchChunk*chunkBytes)}
+					ch = &chunk{out: make([]byte, 0, batchChunk*chunkBytes)}
 				}
 			}
-			ch.pts, ch.out = ch.pts[:0], ch.out[:0]
+			ch.pts.reset()
+			ch.out, ch.pre = ch.out[:0], nil
 			ch.done = make(chan struct{})
-			var err error
-			for len(ch.pts) < batchChunk {
-				var p [2]float64
-				if p, err = next(); err != nil {
-					break
-				}
-				ch.pts = append(ch.pts, p)
-			}
-			if len(ch.pts) > 0 {
+			err := fill(ch)
+			if ch.pts.len() > 0 {
 				order <- ch
 				jobs <- ch
 			}
@@ -216,7 +312,8 @@ const chunkBytes = 640
 
 // chunk is a run of points routed by one worker.
 type chunk struct {
-	pts    [][2]float64
+	pts    points
+	pre    []router.Result // the answers for pts when they are routed already
 	stored []orb.Point     // pts on CGCS2000, a group at a time
 	res    []router.Result // their results
 	out    []byte
@@ -227,22 +324,44 @@ type chunk struct {
 // encoding them: few enough that their data is still in the CPU cache.
 const routeGroup = 64
 
-// route routes the chunk's points and encodes their results into out.
+// warmGroup is how many answers routed already are brought into the cache
+// (router.WarmJSON) before they are encoded.
+const warmGroup = 16
+
+// route routes the chunk's points, unless their answers are there
+// already, and encodes the answers into out.
 func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
+	if ch.pre != nil {
+		n := ch.pts.len()
+		for g := 0; g < n; g += warmGroup {
+			router.WarmJSON(ch.pre[g:min(g+warmGroup, n)])
+			for i := g; i < min(g+warmGroup, n); i++ {
+				if i > 0 && sep != '\n' {
+					ch.out = append(ch.out, sep)
+				}
+				ch.out = router.AppendJSONAs(ch.out, &ch.pre[i], ch.pts.text(i))
+				if sep == '\n' {
+					ch.out = append(ch.out, '\n')
+				}
+			}
+		}
+		close(ch.done)
+		return
+	}
 	if ch.stored == nil {
 		ch.stored, ch.res = make([]orb.Point, routeGroup), make([]router.Result, routeGroup)
 	}
-	for g := 0; g < len(ch.pts); g += routeGroup {
-		pts := ch.pts[g:min(g+routeGroup, len(ch.pts))]
+	for g := 0; g < ch.pts.len(); g += routeGroup {
+		pts := ch.pts.at[g:min(g+routeGroup, ch.pts.len())]
 		for i, p := range pts {
 			ch.stored[i] = toStored(p, in)
 		}
 		ix.Routes(ch.stored[:len(pts)], ch.res)
-		for i, p := range pts {
+		for i := range pts {
 			if g+i > 0 && sep != '\n' {
 				ch.out = append(ch.out, sep)
 			}
-			ch.out = router.AppendJSON(ch.out, &ch.res[i], p)
+			ch.out = router.AppendJSONAs(ch.out, &ch.res[i], ch.pts.text(g+i))
 			if sep == '\n' {
 				ch.out = append(ch.out, '\n')
 			}

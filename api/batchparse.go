@@ -26,6 +26,10 @@ type batchReader struct {
 	state  int    // JSON: 0 before points, 1 in points, 2 after
 	tok    []byte
 	lon    []byte
+	// echo is the last point's text, "lon,lat", each number as it came
+	// when it is a JSON number (else in its shortest form): what its
+	// answer echoes. Valid until the next call.
+	echo []byte
 }
 
 func newBatchReader(r io.Reader, ndjson bool) *batchReader {
@@ -74,14 +78,24 @@ func (b *batchReader) nextLine() ([2]float64, error) {
 	}
 }
 
+// pair parses a point's two numbers and sets b.echo to its text.
 func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
 	var p [2]float64
+	b.echo = b.echo[:0]
 	for i, t := range [2][]byte{lon, lat} {
-		f, err := strconv.ParseFloat(string(t), 64)
+		f, isJSON, err := parseNumber(t)
 		if err != nil {
 			return p, b.bad("%q is not a number", t)
 		}
 		p[i] = f
+		if i > 0 {
+			b.echo = append(b.echo, ',')
+		}
+		if isJSON {
+			b.echo = append(b.echo, t...)
+		} else {
+			b.echo = strconv.AppendFloat(b.echo, f, 'f', -1, 64)
+		}
 	}
 	return p, checkPoint(p, b.n)
 }

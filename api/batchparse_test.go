@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -37,13 +38,46 @@ func TestBatchReaderFastPath(t *testing.T) {
 			if err != nil {
 				return out.String() + "error: " + err.Error()
 			}
-			fmt.Fprintf(&out, "%v;", p)
+			fmt.Fprintf(&out, "%v %s;", p, br.echo)
 		}
 	}
 	for _, b := range bodies {
 		want := read(iotest.OneByteReader(strings.NewReader(b)))
 		if got := read(strings.NewReader(b)); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", b, got, want)
+		}
+	}
+}
+
+// TestBatchReaderEcho: a point's text is echoed as it came when its numbers
+// are JSON numbers, in their shortest form when they are not (NDJSON takes
+// lon,lat lines that ParseFloat reads), and always as valid JSON.
+func TestBatchReaderEcho(t *testing.T) {
+	for _, tc := range []struct {
+		body   string
+		ndjson bool
+		want   []string
+	}{
+		{`{"points":[[122.0500, 30.10],[1.2205e2,-0],[ 122 ,3E1 ]]}`, false, []string{"122.0500,30.10", "1.2205e2,-0", "122,3E1"}},
+		{"+122.05,.5\n[122.050,30]\n0x1p6,1.\n", true, []string{"122.05,0.5", "122.050,30", "64,1"}},
+	} {
+		br := newBatchReader(strings.NewReader(tc.body), tc.ndjson)
+		var got []string
+		for {
+			_, err := br.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tc.body, err)
+			}
+			got = append(got, string(br.echo))
+			if !json.Valid([]byte("[" + string(br.echo) + "]")) {
+				t.Errorf("%s: echo %s is not JSON", tc.body, br.echo)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: echoed %q, want %q", tc.body, got, tc.want)
 		}
 	}
 }

@@ -59,9 +59,9 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	router  *router.Router
-	// chunks (*chunk) and points (*[][2]float64) are route/batch's
-	// buffers, reused from one request to the next.
-	chunks, points sync.Pool
+	// chunks (*chunk) and batches (*batch) are route/batch's buffers,
+	// reused from one request to the next.
+	chunks, batches sync.Pool
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the

@@ -85,3 +85,28 @@ func BenchmarkBuild200k(b *testing.B) {
 	b.ReportMetric(float64(st.IndexBytes)/float64(st.CoordinateBytes), "index/raw")
 	b.ReportMetric(float64(st.CoordinateBytes)/1e6, "raw-MB")
 }
+
+// BenchmarkRoutesOrdered: a batch of 100,000 random points on one core,
+// routed in the order given (Routes) and in the Sorter's order
+// (RoutesOrdered, the sort included).
+func BenchmarkRoutesOrdered(b *testing.B) {
+	d, err := benchOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := d.pts[:100_000]
+	out := make([]Result, len(pts))
+	b.Run("given", func(b *testing.B) {
+		for b.Loop() {
+			d.ix.Routes(pts, out)
+		}
+		b.ReportMetric(float64(b.N*len(pts))/b.Elapsed().Seconds(), "routes/s")
+	})
+	b.Run("ordered", func(b *testing.B) {
+		var s Sorter
+		for b.Loop() {
+			d.ix.RoutesOrdered(pts, s.Order(d.ix, pts), out)
+		}
+		b.ReportMetric(float64(b.N*len(pts))/b.Elapsed().Seconds(), "routes/s")
+	})
+}

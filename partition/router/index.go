@@ -3,8 +3,9 @@ package router
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/index"
@@ -47,14 +48,15 @@ type Index struct {
 	opts      Options
 	units     []entry
 	byCode    map[partition.Code]int32
-	shapeUnit []int32                     // shape id → unit
-	shapeCode []partition.Code            // shape id → its unit's code: Locate's answer, compact (3 MB for 200k shapes) so it stays in the cache where the units would not
-	frags     []atomic.Pointer[fragments] // unit → its encoded answer, made on first use (apart from the units: compact, so it stays in the cache)
-	rank      []int32                     // unit → rank (position in paint order), -1 for membership units
+	shapeUnit []int32          // shape id → unit
+	shapeCode []partition.Code // shape id → its unit's code: Locate's answer, compact (3 MB for 200k shapes) so it stays in the cache where the units would not
+	enc       encoded          // every unit as it appears in an answer (apart from the units: compact, so it stays in the cache)
+	rank      []int32          // unit → rank (position in paint order), -1 for membership units
 	shapes    *index.Shapes
 	raster    *index.Raster
 	stats     Stats
 	tail      []byte // the end of every JSON result: version, published_at
+	zorder    index.ZOrder
 }
 
 // Stats describe an index.
@@ -95,7 +97,7 @@ func Build(ctx context.Context, s partition.Store, at partition.AsOf, opts Optio
 func New(v partition.Version, units []partition.Unit, opts Options) (*Index, error) {
 	start := time.Now()
 	opts.defaults()
-	ix := &Index{version: v, tail: versionTail(v), opts: opts, units: make([]entry, len(units)), frags: make([]atomic.Pointer[fragments], len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
+	ix := &Index{version: v, tail: versionTail(v), opts: opts, units: make([]entry, len(units)), byCode: make(map[partition.Code]int32, len(units)), shapes: &index.Shapes{}}
 	for i := range units {
 		if _, dup := ix.byCode[units[i].Code]; dup {
 			return nil, fmt.Errorf("build router index: unit %s appears twice", units[i].Code)
@@ -107,19 +109,22 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 		e := &ix.units[i]
 		e.unit, e.shape, e.parent = units[i], -1, -1
 		e.unit.Geometry = nil
-		if g := units[i].Geometry; units[i].Polygonal() && len(g) > 0 {
-			e.shape = ix.shapes.Add(g)
-			ix.shapeUnit = append(ix.shapeUnit, int32(i))
-			ix.shapeCode = append(ix.shapeCode, units[i].Code)
-			ix.stats.Polygonal++
-			for _, pg := range g {
-				for _, r := range pg {
-					ix.stats.CoordinateBytes += 16 * len(r)
-				}
-			}
-		}
 		if p, ok := ix.byCode[units[i].Parent]; ok && units[i].Parent != "" {
 			e.parent = p
+		}
+	}
+	// The shapes are stored along a Z-order curve, the order in which
+	// Sorter puts the points of a batch (see index.ZOrder).
+	for _, i := range ix.shapeOrder(units) {
+		g := units[i].Geometry
+		ix.units[i].shape = ix.shapes.Add(g)
+		ix.shapeUnit = append(ix.shapeUnit, i)
+		ix.shapeCode = append(ix.shapeCode, units[i].Code)
+		ix.stats.Polygonal++
+		for _, pg := range g {
+			for _, r := range pg {
+				ix.stats.CoordinateBytes += 16 * len(r)
+			}
 		}
 	}
 	if err := ix.chains(); err != nil {
@@ -140,12 +145,42 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 		return nil, fmt.Errorf("build router index of version %d: %w", v.Number, err)
 	}
 	ix.raster = r
+	ix.encode()
 	ix.stats.Units = len(units)
 	ix.stats.Vertices = ix.shapes.Vertices()
-	ix.stats.IndexBytes = ix.shapes.Bytes() + r.Bytes()
+	ix.stats.IndexBytes = ix.shapes.Bytes() + r.Bytes() + cap(ix.enc.buf) + 20*cap(ix.enc.at)
 	ix.stats.CellsX, ix.stats.CellsY, ix.stats.BoundaryCells = r.Cells()
 	ix.stats.BuildTime = time.Since(start)
 	return ix, nil
+}
+
+// shapeOrder sets ix.zorder to the Z-order over the units' extent and
+// returns the units that have a shape, in the order of their bounds'
+// centres along it.
+func (ix *Index) shapeOrder(units []partition.Unit) []int32 {
+	var ext orb.Bound
+	bounds := make([]orb.Bound, len(units))
+	var keys []uint64
+	for i := range units {
+		if g := units[i].Geometry; units[i].Polygonal() && len(g) > 0 {
+			bounds[i] = g.Bound()
+			if len(keys) == 0 {
+				ext = bounds[i]
+			}
+			ext = ext.Union(bounds[i])
+			keys = append(keys, uint64(i))
+		}
+	}
+	ix.zorder = index.NewZOrder(ext)
+	for k, i := range keys {
+		keys[k] |= uint64(ix.zorder.Key(bounds[i].Center())) << 32
+	}
+	keys = index.SortKeys(keys, make([]uint64, len(keys)))
+	order := make([]int32, len(keys))
+	for k, key := range keys {
+		order[k] = int32(uint32(key))
+	}
+	return order
 }
 
 // chains fills each unit's depth and chain, refusing a cycle of parents.

@@ -10,64 +10,104 @@ import (
 	"github.com/wangge/wangge/partition"
 )
 
-// unitJSON is a unit as it appears in a chain.
-type unitJSON struct {
-	Code    partition.Code    `json:"code"`
-	Name    string            `json:"name"`
-	Level   partition.Level   `json:"level"`
-	Network partition.Network `json:"network"`
-	Kind    partition.Kind    `json:"kind"`
-	Staff   []partition.Staff `json:"staff"`
+// encoded is every unit as it appears in a chain, encoded once when the
+// index is built, in one buffer: a unit's short reference, the members of
+// an answer that name it, and its chain entry are all slices of the one
+// entry, and a chain is its units' entries, joined. Compact (about 100
+// bytes a unit without staff) and laid out in the order the shapes are
+// stored, so that the answers of points near each other read memory near
+// each other.
+type encoded struct {
+	buf []byte
+	at  []span // unit → its entry
 }
 
-type refJSON struct {
-	Code  partition.Code  `json:"code"`
-	Name  string          `json:"name"`
-	Level partition.Level `json:"level"`
+// span locates a unit's entry in encoded.buf:
+// buf[start:end] = {"code":…,"name":…,"level":"…","network":"…","kind":"…","staff":[…]};
+// level and kind are where the level's and the kind's values end.
+type span struct {
+	start, level, kind, end uint32
+	parent                  int32
 }
 
-// fragments are a unit's encoded members (code to kind), chain and short
-// reference, made once per index and unit on first use, in one buffer so
-// that an answer reads them from one place.
-type fragments struct{ buf, head, chain, ref []byte }
+// codeKey is the text before the code's value in an entry.
+const codeKey = `{"code":`
 
-func (ix *Index) fragments(i int32) *fragments {
-	if f := ix.frags[i].Load(); f != nil {
-		return f
+// encode fills ix.enc: the units with shapes in shape order, then the
+// others.
+func (ix *Index) encode() {
+	e := &ix.enc
+	e.at = make([]span, len(ix.units))
+	for _, u := range ix.shapeUnit {
+		ix.encodeUnit(u)
 	}
-	e := &ix.units[i]
-	u := &e.unit
-	buf := appendString(nil, string(u.Code))
-	buf = append(buf, `,"name":`...)
-	buf = appendString(buf, u.Name)
-	buf = append(buf, `,"level":"`...)
-	buf = append(buf, u.Level...)
-	buf = append(buf, `","network":"`...)
-	buf = append(buf, u.Network...)
-	buf = append(buf, `","kind":"`...)
-	buf = append(buf, u.Kind...)
-	buf = append(buf, '"')
-	head := len(buf)
-	buf = append(buf, '[')
-	for j, k := range e.chain {
-		c := &ix.units[k].unit
+	for i := range ix.units {
+		if ix.units[i].shape < 0 {
+			ix.encodeUnit(int32(i))
+		}
+	}
+}
+
+func (ix *Index) encodeUnit(i int32) {
+	e := &ix.enc
+	u := &ix.units[i].unit
+	sp := span{start: uint32(len(e.buf)), parent: ix.units[i].parent}
+	b := append(e.buf, codeKey...)
+	b = appendString(b, string(u.Code))
+	b = append(b, `,"name":`...)
+	b = appendString(b, u.Name)
+	b = append(b, `,"level":`...)
+	b = appendString(b, string(u.Level))
+	sp.level = uint32(len(b))
+	b = append(b, `,"network":`...)
+	b = appendString(b, string(u.Network))
+	b = append(b, `,"kind":`...)
+	b = appendString(b, string(u.Kind))
+	sp.kind = uint32(len(b))
+	b = append(b, `,"staff":`...)
+	if len(u.Staff) == 0 {
+		b = append(b, "[]"...)
+	} else {
+		staff, _ := json.Marshal(u.Staff)
+		b = append(b, staff...)
+	}
+	b = append(b, '}')
+	sp.end = uint32(len(b))
+	e.buf, e.at[i] = b, sp
+}
+
+// appendChain appends unit i's chain, root first: its entries joined.
+func (ix *Index) appendChain(dst []byte, i int32) []byte {
+	var up [16]int32
+	n := 0
+	for k := i; k >= 0 && n < len(up); k = ix.enc.at[k].parent {
+		up[n] = k
+		n++
+	}
+	if n == len(up) { // deeper than any real hierarchy: the long way
+		up := ix.units[i].chain
+		dst = append(dst, '[')
+		for j, k := range up {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = ix.appendEntry(dst, k)
+		}
+		return append(dst, ']')
+	}
+	dst = append(dst, '[')
+	for j := n - 1; j >= 0; j-- {
+		dst = ix.appendEntry(dst, up[j])
 		if j > 0 {
-			buf = append(buf, ',')
+			dst = append(dst, ',')
 		}
-		staff := c.Staff
-		if staff == nil {
-			staff = []partition.Staff{}
-		}
-		b, _ := json.Marshal(unitJSON{c.Code, c.Name, c.Level, c.Network, c.Kind, staff})
-		buf = append(buf, b...)
 	}
-	buf = append(buf, ']')
-	chain := len(buf)
-	b, _ := json.Marshal(refJSON{u.Code, u.Name, u.Level})
-	buf = append(buf, b...)
-	f := &fragments{buf: buf, head: buf[:head:head], chain: buf[head:chain:chain], ref: buf[chain:]}
-	ix.frags[i].Store(f)
-	return f
+	return append(dst, ']')
+}
+
+func (ix *Index) appendEntry(dst []byte, i int32) []byte {
+	sp := ix.enc.at[i]
+	return append(dst, ix.enc.buf[sp.start:sp.end]...)
 }
 
 // AppendJSON appends r as one JSON object to dst: the point as given (in,
@@ -77,16 +117,28 @@ func (ix *Index) fragments(i int32) *fragments {
 // references or null), chain (root first, each unit with its staff) and the
 // version with its publication time.
 func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
-	dst = append(dst, `{"point":[`...)
-	dst = strconv.AppendFloat(dst, in[0], 'f', -1, 64)
+	var buf [64]byte
+	return AppendJSONAs(dst, r, AppendPoint(buf[:0], in))
+}
+
+// AppendPoint appends p as AppendJSON echoes it: "lon,lat", each in its
+// shortest form.
+func AppendPoint(dst []byte, p [2]float64) []byte {
+	dst = strconv.AppendFloat(dst, p[0], 'f', -1, 64)
 	dst = append(dst, ',')
-	dst = strconv.AppendFloat(dst, in[1], 'f', -1, 64)
+	return strconv.AppendFloat(dst, p[1], 'f', -1, 64)
+}
+
+// AppendJSONAs is AppendJSON with the point echoed as point, its two JSON
+// numbers "lon,lat" as the caller sent them, say.
+func AppendJSONAs(dst []byte, r *Result, point []byte) []byte {
+	dst = append(dst, `{"point":[`...)
+	dst = append(dst, point...)
 	dst = append(dst, `],"code":`...)
 	ix := r.ix
-	var f *fragments
 	if r.unit >= 0 {
-		f = ix.fragments(r.unit)
-		dst = append(dst, f.head...)
+		sp := ix.enc.at[r.unit]
+		dst = append(dst, ix.enc.buf[sp.start+uint32(len(codeKey)):sp.kind]...)
 	} else {
 		dst = append(dst, `null,"name":null,"level":null,"network":null,"kind":null`...)
 	}
@@ -107,8 +159,8 @@ func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
 	dst = append(dst, `,"nearest":`...)
 	dst = ix.appendRef(dst, r.nearest)
 	dst = append(dst, `,"chain":`...)
-	if f != nil {
-		dst = append(dst, f.chain...)
+	if r.unit >= 0 {
+		dst = ix.appendChain(dst, r.unit)
 	} else {
 		dst = append(dst, "[]"...)
 	}
@@ -150,17 +202,21 @@ func appendCentimetres(dst []byte, d geo.Meters) []byte {
 	return dst
 }
 
+// appendRef appends unit i's short reference {"code","name","level"}, or
+// null for none.
 func (ix *Index) appendRef(dst []byte, i int32) []byte {
 	if i < 0 {
 		return append(dst, "null"...)
 	}
-	return append(dst, ix.fragments(i).ref...)
+	sp := ix.enc.at[i]
+	dst = append(dst, ix.enc.buf[sp.start:sp.level]...)
+	return append(dst, '}')
 }
 
-// appendString appends s as a JSON string.
+// appendString appends s as a JSON string, as encoding/json writes it.
 func appendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
 			b, _ := json.Marshal(s)
 			return append(dst, b...)
 		}
