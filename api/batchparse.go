@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/wangge/wangge/internal/jsonnum"
 	"github.com/wangge/wangge/partition"
 )
 
@@ -83,7 +84,7 @@ func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
 	var p [2]float64
 	b.echo = b.echo[:0]
 	for i, t := range [2][]byte{lon, lat} {
-		f, isJSON, err := parseNumber(t)
+		f, isJSON, err := jsonnum.Parse(t)
 		if err != nil {
 			return p, b.bad("%q is not a number", t)
 		}
