@@ -43,4 +43,13 @@
 // candidate list exactly. H3 is not on the per-point path: h3.LatLngToCell
 // through cgo costs about 1 µs a call here, more than a whole lookup in
 // this index (see the package benchmarks).
+//
+// A large index is hundreds of megabytes, so a point's cost is mostly the
+// memory it reads. [Index.Routes] takes points a group at a time, warming
+// each step's memory for the whole group before reading it; a whole batch
+// goes faster still through a [Sorter], which puts its points in the order
+// of a Z-order curve along which the index stores its shapes, and
+// [Index.RoutesOrdered], so that points routed one after another read
+// memory that their predecessors brought into the cache. Answers are
+// encoded from one compact entry per unit made with the index.
 package router
