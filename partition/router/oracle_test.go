@@ -188,9 +188,13 @@ func testPoints(units []partition.Unit, n int, seed uint64) []orb.Point {
 }
 
 // agree checks that the index and the oracle give the same unit for every
-// point, in parallel.
+// point (Locate, in parallel), and that the batch path (a Sorter's order
+// over all of them, RoutesOrdered) answers each exactly as Route does.
 func agree(t *testing.T, ix *Index, b *brute, pts []orb.Point) {
 	t.Helper()
+	var s Sorter
+	routed := make([]Result, len(pts))
+	ix.RoutesOrdered(pts, s.Order(ix, pts), routed)
 	workers := runtime.GOMAXPROCS(0)
 	var mu sync.Mutex
 	var bad []string
@@ -207,11 +211,16 @@ func agree(t *testing.T, ix *Index, b *brute, pts []orb.Point) {
 					bad = append(bad, fmt.Sprintf("point %d %v: got %q, want %q", i, pts[i], got, want))
 					mu.Unlock()
 				}
+				if r := ix.Route(pts[i]); routed[i] != r {
+					mu.Lock()
+					bad = append(bad, fmt.Sprintf("point %d %v: the batch answered %+v, Route %+v", i, pts[i], routed[i], r))
+					mu.Unlock()
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	if len(bad) > 0 {
-		t.Errorf("%d of %d points disagree with the brute-force oracle; first: %v", len(bad), len(pts), bad[:min(len(bad), 10)])
+		t.Errorf("%d disagreements over %d points (with the brute-force oracle or between the batch and Route); first: %v", len(bad), len(pts), bad[:min(len(bad), 10)])
 	}
 }
