@@ -26,11 +26,16 @@ func unitQuery(q *partition.Query, n int64) (string, []any) {
 	return sqlq.Units(sqlq.Dialect{NullGeometry: "NULL::bytea", BBox: bboxCondition}, p, q, n), p.Args()
 }
 
-// bboxCondition selects the units whose bounding box meets b. Membership
-// units have a NULL geom, for which && is never true.
+// bboxCondition selects the units whose bounding box meets b. The GiST
+// index finds the candidates with &&, whose boxes are float32, rounded
+// outwards (a box ending at 122.1 ends at 122.1000061 there); the exact box
+// of the geometry (ST_XMin…, in float64) decides, as in the GeoPackage
+// store. Membership units have a NULL geom, which is in neither.
 func bboxCondition(p *sqlq.Params, b orb.Bound) string {
-	return fmt.Sprintf("geom && ST_MakeEnvelope(%s, %s, %s, %s, %d)",
-		p.Add(b.Min[0]), p.Add(b.Min[1]), p.Add(b.Max[0]), p.Add(b.Max[1]), SRID)
+	minX, minY, maxX, maxY := p.Add(b.Min[0]), p.Add(b.Min[1]), p.Add(b.Max[0]), p.Add(b.Max[1])
+	return fmt.Sprintf("geom && ST_MakeEnvelope(%[1]s, %[2]s, %[3]s, %[4]s, %[5]d)"+
+		" AND ST_XMin(geom) <= %[3]s AND ST_XMax(geom) >= %[1]s AND ST_YMin(geom) <= %[4]s AND ST_YMax(geom) >= %[2]s",
+		minX, minY, maxX, maxY, SRID)
 }
 
 const vesselSelect = sqlq.VesselColumns

@@ -237,6 +237,12 @@ func testFilters(t *testing.T, s partition.Store) {
 		{"bbox", partition.Query{BBox: &orb.Bound{Min: orb.Point{122.05, 30.15}, Max: orb.Point{122.06, 30.16}}}, []string{"330900000000", "330922000000", "330922100000", "330922100001", "330922100001001", "330922100001001002"}},
 		{"bbox at sea", partition.Query{BBox: &orb.Bound{Min: orb.Point{122.7, 30.7}, Max: orb.Point{122.8, 30.8}}, Level: partition.LevelGrid}, []string{"330922900000001"}},
 		{"bbox nowhere", partition.Query{BBox: &orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}}}, []string{}},
+		// Boxes a micrometre past a unit's edge do not meet it, however an
+		// index rounds its boxes (PostGIS and the GeoPackage R-tree keep
+		// float32 boxes, rounded outwards: 122.1 becomes 122.1000061).
+		{"bbox just east of an edge", partition.Query{BBox: &orb.Bound{Min: orb.Point{122.1 + 1e-6, 30.05}, Max: orb.Point{122.15, 30.06}}}, []string{"330900000000", "330922000000", "330922100000", "330922100001", "330922100001002"}},
+		{"bbox just west of an edge", partition.Query{BBox: &orb.Bound{Min: orb.Point{122.05, 30.05}, Max: orb.Point{122.1 - 1e-6, 30.06}}}, []string{"330900000000", "330922000000", "330922100000", "330922100001", "330922100001001", "330922100001001001"}},
+		{"bbox touching an edge", partition.Query{BBox: &orb.Bound{Min: orb.Point{122.1, 30.05}, Max: orb.Point{122.15, 30.06}}}, []string{"330900000000", "330922000000", "330922100000", "330922100001", "330922100001001", "330922100001001001", "330922100001002"}},
 		{"combined", partition.Query{Level: partition.LevelGrid, Prefix: "330922100"}, []string{"330922100001001", "330922100001002"}},
 	}
 	for _, tt := range tests {
