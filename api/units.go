@@ -58,7 +58,7 @@ func (s *Server) units(c *gin.Context) {
 	cw := partition.NewCollectionWriter(c.Writer, map[string]any{"numberReturned": len(page), "links": nonNil(links), "version": version})
 	tr := toCRS(r)
 	for i := range page {
-		if err := cw.Feature(partition.Feature(&page[i], tr)); err != nil {
+		if err := cw.Unit(&page[i], tr); err != nil {
 			s.log.WarnContext(ctx, "write units", "err", err)
 			return
 		}

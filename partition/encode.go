@@ -68,6 +68,7 @@ type CollectionWriter struct {
 	vessels  int
 	inVessel bool
 	extra    map[string]any
+	buf      []byte // Unit's encoding, reused
 	err      error
 }
 
@@ -106,6 +107,25 @@ func (cw *CollectionWriter) Feature(f *geojson.Feature) error {
 	b, err := f.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("encode feature %v: %w", f.ID, err)
+	}
+	if cw.features > 0 {
+		cw.write([]byte(","))
+	}
+	cw.features++
+	cw.write(b)
+	return cw.err
+}
+
+// Unit writes one unit as a feature, as Feature(u, transform) would be
+// written, encoded by AppendFeature into a buffer the writer reuses.
+func (cw *CollectionWriter) Unit(u *Unit, transform func(orb.Geometry) orb.Geometry) error {
+	if cw.inVessel {
+		return fmt.Errorf("feature after vessels")
+	}
+	b, err := AppendFeature(cw.buf[:0], u, transform)
+	cw.buf = b[:0]
+	if err != nil {
+		return err
 	}
 	if cw.features > 0 {
 		cw.write([]byte(","))

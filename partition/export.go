@@ -85,7 +85,7 @@ func (x *Export) Counts() (units, vessels int) { return x.units, x.vessels }
 // converts each geometry for output.
 func (x *Export) WriteGeoJSON(ctx context.Context, w io.Writer, transform func(orb.Geometry) orb.Geometry) error {
 	cw := NewCollectionWriter(w, nil)
-	if err := x.Units(ctx, func(u Unit) error { return cw.Feature(Feature(&u, transform)) }); err != nil {
+	if err := x.Units(ctx, func(u Unit) error { return cw.Unit(&u, transform) }); err != nil {
 		return err
 	}
 	if err := x.Vessels(ctx, func(v Vessel) error { return cw.Vessel(&v) }); err != nil {

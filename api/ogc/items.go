@@ -140,7 +140,7 @@ func (h *Handler) stream(c *gin.Context, r *itemsRequest, p *page) {
 	}
 	cw := partition.NewCollectionWriter(c.Writer, head)
 	tr := r.out.transform()
-	err := h.each(ctx, r, p, func(u *partition.Unit) error { return cw.Feature(partition.Feature(u, tr)) })
+	err := h.each(ctx, r, p, func(u *partition.Unit) error { return cw.Unit(u, tr) })
 	if err != nil {
 		// The status is sent: a truncated document tells the client.
 		h.log.WarnContext(ctx, "stream items", "collection", r.col.ID, "err", err)

@@ -15,7 +15,7 @@ import (
 func writeCounty(w io.Writer, c *County) error {
 	cw := partition.NewCollectionWriter(w, map[string]any{"note": "嵊泗县 sample county. The boundary is real (DataV.GeoAtlas, GCJ-02 converted to CGCS2000); towns placed on their islands by hand, everything below them, the sea grids, staff, vessels and households are SYNTHETIC. Rebuild: make county (data/sample/README.md)."})
 	for i := range c.Units {
-		if err := cw.Feature(partition.Feature(&c.Units[i], nil)); err != nil {
+		if err := cw.Unit(&c.Units[i], nil); err != nil {
 			return fmt.Errorf("write unit %s: %w", c.Units[i].Code, err)
 		}
 	}

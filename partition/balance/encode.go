@@ -16,7 +16,7 @@ import (
 func WriteGeoJSON(w io.Writer, res *Result, moves []Move, transform func(orb.Geometry) orb.Geometry) error {
 	cw := partition.NewCollectionWriter(w, nil)
 	for i := range res.Children {
-		if err := cw.Feature(partition.Feature(&res.Children[i], transform)); err != nil {
+		if err := cw.Unit(&res.Children[i], transform); err != nil {
 			return fmt.Errorf("write proposal: %w", err)
 		}
 	}

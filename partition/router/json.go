@@ -53,16 +53,16 @@ func (ix *Index) encodeUnit(i int32) {
 	u := &ix.units[i].unit
 	sp := span{start: uint32(len(e.buf)), parent: ix.units[i].parent}
 	b := append(e.buf, codeKey...)
-	b = appendString(b, string(u.Code))
+	b = partition.AppendJSONString(b, string(u.Code))
 	b = append(b, `,"name":`...)
-	b = appendString(b, u.Name)
+	b = partition.AppendJSONString(b, u.Name)
 	b = append(b, `,"level":`...)
-	b = appendString(b, string(u.Level))
+	b = partition.AppendJSONString(b, string(u.Level))
 	sp.level = uint32(len(b))
 	b = append(b, `,"network":`...)
-	b = appendString(b, string(u.Network))
+	b = partition.AppendJSONString(b, string(u.Network))
 	b = append(b, `,"kind":`...)
-	b = appendString(b, string(u.Kind))
+	b = partition.AppendJSONString(b, string(u.Kind))
 	sp.kind = uint32(len(b))
 	b = append(b, `,"staff":`...)
 	if len(u.Staff) == 0 {
@@ -211,17 +211,4 @@ func (ix *Index) appendRef(dst []byte, i int32) []byte {
 	sp := ix.enc.at[i]
 	dst = append(dst, ix.enc.buf[sp.start:sp.level]...)
 	return append(dst, '}')
-}
-
-// appendString appends s as a JSON string, as encoding/json writes it.
-func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
-			b, _ := json.Marshal(s)
-			return append(dst, b...)
-		}
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
 }
