@@ -111,28 +111,29 @@ type batch struct {
 	sorter router.Sorter
 }
 
-// orderRun is how many points, consecutive in the routing order, a core
-// takes at a time.
-const orderRun = 4096
+// convertRun is how many points a core converts to CGCS2000 at a time.
+const convertRun = 4096
 
-// route answers every point into b.res, on every core: the points are
-// routed in the index's order (router.Sorter), far faster than in the
-// order given, each core taking the next run of that order as it is free.
+// route answers every point into b.res, on every core, in the index's
+// order (router.RouteBatch), far faster than in the order given.
 func (b *batch) route(ix *router.Index, in crs.CRS) {
 	n := b.pts.len()
 	if cap(b.stored) < n {
 		b.stored, b.res = make([]orb.Point, n), make([]router.Result, n)
 	}
 	b.stored, b.res = b.stored[:n], b.res[:n]
-	onEveryCore(n, orderRun, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			b.stored[i] = toStored(b.pts.at[i], in)
+	if in == crs.WGS84 || in == crs.CGCS2000 {
+		for i, p := range b.pts.at {
+			b.stored[i] = orb.Point(p)
 		}
-	})
-	order := b.sorter.Order(ix, b.stored)
-	onEveryCore(n, orderRun, func(lo, hi int) {
-		ix.RoutesOrdered(b.stored, order[lo:hi], b.res)
-	})
+	} else {
+		onEveryCore(n, convertRun, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				b.stored[i] = toStored(b.pts.at[i], in)
+			}
+		})
+	}
+	ix.RouteBatch(b.stored, b.res, &b.sorter)
 }
 
 // onEveryCore calls fn with consecutive runs [lo, hi) of [0, n), at most

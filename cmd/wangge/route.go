@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -49,35 +50,82 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	if *format == "csv" {
 		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,chain,version")
 	}
+	b := &routeBatch{ix: ix, in: in, csv: *format == "csv", w: w}
 	sc := bufio.NewScanner(e.stdin)
-	var buf []byte
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || (n == 1 && strings.HasPrefix(strings.ToLower(line), "lon")) {
 			continue
 		}
 		p, err := parseLonLat(line)
-		if err != nil {
+		if err != nil { // the lines before it are answered first
+			if werr := b.flush(); werr != nil {
+				return report(e, "route", werr)
+			}
 			w.Flush()
 			return report(e, "route", partition.Errorf(partition.Invalid, "line %d: %v", n, err))
 		}
-		r := ix.Route(crs.Convert(orb.Point(p), in, crs.CGCS2000))
-		if *format == "csv" {
-			buf = appendCSV(buf[:0], &r, p)
-		} else {
-			buf = append(router.AppendJSON(buf[:0], &r, p), '\n')
-		}
-		if _, err := w.Write(buf); err != nil {
-			return report(e, "route", fmt.Errorf("write: %w", err))
+		if err := b.add(p); err != nil {
+			return report(e, "route", err)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return report(e, "route", fmt.Errorf("read stdin: %w", err))
 	}
+	if err := b.flush(); err != nil {
+		return report(e, "route", err)
+	}
 	if err := w.Flush(); err != nil {
 		return report(e, "route", fmt.Errorf("write: %w", err))
 	}
 	return exitOK
+}
+
+// routeChunk is how many points `wangge route` routes at a time: enough
+// for the index's order (router.RouteBatch) to pay, in constant memory.
+const routeChunk = 1 << 16
+
+// routeBatch routes the points of `wangge route` a chunk at a time and
+// writes their answers in input order.
+type routeBatch struct {
+	ix     *router.Index
+	in     crs.CRS
+	csv    bool
+	w      *bufio.Writer
+	pts    [][2]float64
+	stored []orb.Point
+	res    []router.Result
+	sorter router.Sorter
+	buf    []byte
+}
+
+func (b *routeBatch) add(p [2]float64) error {
+	b.pts = append(b.pts, p)
+	if len(b.pts) == routeChunk {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush routes and writes the points added since the last flush.
+func (b *routeBatch) flush() error {
+	b.stored, b.res = b.stored[:0], slices.Grow(b.res[:0], len(b.pts))[:len(b.pts)]
+	for _, p := range b.pts {
+		b.stored = append(b.stored, crs.Convert(orb.Point(p), b.in, crs.CGCS2000))
+	}
+	b.ix.RouteBatch(b.stored, b.res, &b.sorter)
+	for i, p := range b.pts {
+		if b.csv {
+			b.buf = appendCSV(b.buf[:0], &b.res[i], p)
+		} else {
+			b.buf = append(router.AppendJSON(b.buf[:0], &b.res[i], p), '\n')
+		}
+		if _, err := b.w.Write(b.buf); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	b.pts = b.pts[:0]
+	return nil
 }
 
 // parseLonLat parses "lon,lat" (or "[lon, lat]").

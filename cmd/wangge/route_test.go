@@ -1,9 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo"
+	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
+	"github.com/wangge/wangge/partition/store/gpkg"
 )
 
 // TestRouteCLI: `wangge route` reads lon,lat lines from stdin and writes
@@ -71,5 +84,55 @@ func TestRouteCLI(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestRouteCLIChunks: past one chunk of routeChunk points, `wangge route`
+// still answers every line, in input order, exactly as the index answers
+// that point alone (it routes each chunk in the index's order); a bad line
+// after several chunks leaves every line before it answered and exits 2.
+func TestRouteCLIChunks(t *testing.T) {
+	be := gpkgBackend(t)
+	for _, body := range []string{fc(district), fc(street("330922100000", "", square))} {
+		if code, _, stderr := be.wangge(t, body, "import", "-"); code != 0 {
+			t.Fatalf("import: exit %d: %s", code, stderr)
+		}
+	}
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, be.args[1], gpkg.Options{Limits: geo.DefaultLimits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := router.Build(ctx, st, partition.AsOf{}, router.Options{})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	n := 2*routeChunk + 1234
+	var in strings.Builder
+	want := make([]string, n)
+	for i := range want {
+		p := [2]float64{math.Round((121.9+1.2*rng.Float64())*1e6) / 1e6, math.Round((29.9+1.2*rng.Float64())*1e6) / 1e6}
+		fmt.Fprintf(&in, "%s,%s\n", strconv.FormatFloat(p[0], 'f', -1, 64), strconv.FormatFloat(p[1], 'f', -1, 64))
+		r := ix.Route(crs.Convert(orb.Point(p), crs.GCJ02, crs.CGCS2000))
+		want[i] = string(router.AppendJSON(nil, &r, p))
+	}
+	code, out, stderr := be.wangge(t, in.String(), "route", "--crs", "gcj02")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(got) != n {
+		t.Fatalf("%d lines for %d points", len(got), n)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("line %d: got %s, want %s", i+1, got[i], want[i])
+		}
+	}
+	code, out, stderr = be.wangge(t, in.String()+"x,1\n", "route", "--crs", "gcj02")
+	if code != 2 || !strings.Contains(stderr, fmt.Sprintf("line %d", n+1)) || strings.Count(out, "\n") != n {
+		t.Errorf("bad last line: exit %d, %d lines, stderr %q; want 2, %d lines, naming line %d", code, strings.Count(out, "\n"), stderr, n, n+1)
 	}
 }

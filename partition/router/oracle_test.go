@@ -188,13 +188,14 @@ func testPoints(units []partition.Unit, n int, seed uint64) []orb.Point {
 }
 
 // agree checks that the index and the oracle give the same unit for every
-// point (Locate, in parallel), and that the batch path (a Sorter's order
-// over all of them, RoutesOrdered) answers each exactly as Route does.
+// point (Locate, in parallel), and that the batch path (RouteBatch: a
+// Sorter's order over all of them, on every core) answers each exactly as
+// Route does.
 func agree(t *testing.T, ix *Index, b *brute, pts []orb.Point) {
 	t.Helper()
 	var s Sorter
 	routed := make([]Result, len(pts))
-	ix.RoutesOrdered(pts, s.Order(ix, pts), routed)
+	ix.RouteBatch(pts, routed, &s)
 	workers := runtime.GOMAXPROCS(0)
 	var mu sync.Mutex
 	var bad []string
