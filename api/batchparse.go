@@ -112,6 +112,9 @@ func (b *batchReader) nextJSON() ([2]float64, error) {
 				return [2]float64{}, io.EOF
 			}
 		case 1:
+			if p, ok, err := b.pairInBuffer(); ok {
+				return p, err
+			}
 			c, err := b.skipSpace()
 			if err != nil {
 				return [2]float64{}, b.bad("unexpected end of the body")
@@ -146,6 +149,76 @@ func (b *batchReader) nextJSON() ([2]float64, error) {
 			return p, nil
 		}
 	}
+}
+
+// pairBytes bounds the text of one point that pairInBuffer reads from the
+// buffer: a separator, a bracket, two numbers of up to 24 characters and
+// some spaces.
+const pairBytes = 80
+
+// pairInBuffer is nextJSON's fast path for the common case: a whole
+// [lon, lat] (after the comma that separates it from the one before) in
+// the read buffer, each number up to 24 characters, spaces only between
+// tokens. It reads it in place and returns it with ok; ok is false (and
+// nothing is read) for anything else, which the byte-at-a-time path then
+// reads, with its errors.
+func (b *batchReader) pairInBuffer() ([2]float64, bool, error) {
+	buf, _ := b.br.Peek(min(b.br.Buffered(), pairBytes))
+	i := skipBlank(buf, 0)
+	if b.n > 0 {
+		if i == len(buf) || buf[i] != ',' {
+			return [2]float64{}, false, nil
+		}
+		i = skipBlank(buf, i+1)
+	}
+	if i == len(buf) || buf[i] != '[' {
+		return [2]float64{}, false, nil
+	}
+	lon, i := numberAt(buf, skipBlank(buf, i+1), ',')
+	if lon == nil {
+		return [2]float64{}, false, nil
+	}
+	lat, i := numberAt(buf, skipBlank(buf, i+1), ']')
+	if lat == nil {
+		return [2]float64{}, false, nil
+	}
+	p, err := b.pair(lon, lat)
+	if err == nil {
+		b.n++
+	}
+	_, _ = b.br.Discard(i + 1)
+	return p, true, err
+}
+
+// skipBlank returns the index of the first byte of buf from i on that is
+// not JSON white space.
+func skipBlank(buf []byte, i int) int {
+	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// numberAt returns the number's text from buf[i] up to (not including)
+// blanks and the delimiter end, and the delimiter's index; nil when the
+// buffer holds no such number of up to 24 characters.
+func numberAt(buf []byte, i int, end byte) ([]byte, int) {
+	start := i
+	for i < len(buf) && i-start <= 24 {
+		switch c := buf[i]; {
+		case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E':
+			i++
+			continue
+		case i == start:
+			return nil, 0
+		}
+		num := buf[start:i]
+		if i = skipBlank(buf, i); i < len(buf) && buf[i] == end {
+			return num, i
+		}
+		return nil, 0
+	}
+	return nil, 0
 }
 
 // number reads a number's text up to the delimiter end.

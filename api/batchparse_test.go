@@ -10,9 +10,9 @@ import (
 	"testing/iotest"
 )
 
-// TestBatchReaderFastPath: reading a body from its buffer (the fast path
-// of number) gives the same points and errors as reading it a byte at a
-// time.
+// TestBatchReaderFastPath: reading a body from its buffer (the fast paths
+// of nextJSON and number) gives the same points, echoes and errors as
+// reading it a byte at a time.
 func TestBatchReaderFastPath(t *testing.T) {
 	long := strings.Repeat("1", maxNumberBytes)
 	bodies := []string{
@@ -26,6 +26,16 @@ func TestBatchReaderFastPath(t *testing.T) {
 		`{"points":[[1,` + long + `1]]}`,
 		`{"points":[[1,2`,
 		`{"points":[[1,{]]}`,
+		"{\"points\": [ [ 122.05 ,\n30.1 ] ,\r\n\t[1e2, -0.5E-3],[+1,.5],[1 2,3]]}",
+		`{"points":[[1.2345678901234567890123,-12.345678901234567890123],[123456789012345678901234,1]]}`,
+		`{"points":[[1,2],,[3,4]]}`,
+		`{"points":[,[3,4]]}`,
+		`{"points":[[1,2][3,4]]}`,
+		`{"points":[[1,2],[3,4],[1e5e5,1]]}`,
+		`{"points":[[1,2],[181,4]]}`,
+		`{"points":[[1,2],[3,4],]}`,
+		`{"points":[]}`,
+		`{"points":[[1,2]],"crs":"gcj02"}`,
 	}
 	read := func(r io.Reader) string {
 		br := newBatchReader(r, false)

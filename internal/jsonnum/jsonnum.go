@@ -57,7 +57,7 @@ func Parse(t []byte) (f float64, isJSON bool, err error) {
 // are set; n·2^63 / d then has 62 to 64 bits, of which the top 53 are
 // kept, rounded by the bits below them and by whether the division left a
 // remainder: the one rounding of the exact quotient. The result is a
-// 53-bit integer times a power of two, which math.Ldexp scales exactly
+// 53-bit integer times a power of two, whose bits are written directly
 // (quotients of such n and d are far from the subnormal range).
 func quotient(n, d uint64) (float64, bool) {
 	if n == 0 {
@@ -74,6 +74,10 @@ func quotient(n, d uint64) (float64, bool) {
 		if m == 1<<53 {
 			m, shift = m>>1, shift+1
 		}
+	}
+	// m·2^e with m of 53 bits is 1.f·2^(e+52): its bits, when normal.
+	if e := shift + ld - ln - 63 + 52 + 1023; e > 0 && e < 0x7FF {
+		return math.Float64frombits(uint64(e)<<52 | m&(1<<52-1)), true
 	}
 	return math.Ldexp(float64(m), shift+ld-ln-63), true
 }
