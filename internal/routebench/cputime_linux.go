@@ -18,3 +18,13 @@ func ThreadCPU() (d time.Duration, ok bool) {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), true
 }
+
+// ProcessCPU is the CPU time (user and system) the whole process has used;
+// ok is false where that cannot be measured.
+func ProcessCPU() (d time.Duration, ok bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), true
+}
