@@ -76,7 +76,6 @@ func (s *Server) routeBatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	b.route(ix, in)
 	c.Header("Content-Type", "application/json")
 	c.Status(http.StatusOK)
 	head := append([]byte(`{"version":`), strconv.FormatInt(ix.Version().Number, 10)...)
@@ -84,16 +83,23 @@ func (s *Server) routeBatch(c *gin.Context) {
 	if _, err := c.Writer.Write(head); err != nil {
 		return
 	}
-	next := 0
+	next, routed := 0, 0 // b.res holds the answers of points [routed-len(b.res), routed)
 	err = pipeline(c.Writer, &s.chunks, ix, in, ',', func(ch *chunk) error {
 		if next == b.pts.len() {
 			return io.EOF
 		}
-		end := min(next+batchChunk, b.pts.len())
+		if next == routed {
+			routed = min(next+batchSegment, b.pts.len())
+			b.route(ix, in, next, routed)
+		}
+		end := min(next+batchChunk, routed)
 		for i := next; i < end; i++ {
 			ch.pts.add(b.pts.at[i], b.pts.text(i))
 		}
-		ch.pre = b.res[next:end]
+		// A copy: the next segment reuses b.res while this chunk may still
+		// be encoding.
+		ch.pre = append(ch.pre[:0], b.res[next-routed+len(b.res):end-routed+len(b.res)]...)
+		ch.answered = true
 		next = end
 		return nil
 	})
@@ -111,25 +117,32 @@ type batch struct {
 	sorter router.Sorter
 }
 
+// batchSegment is how many points of a JSON batch are routed together in
+// the index's order: enough for the order to pay (it reads the index
+// along its own layout), few enough to bound the memory a batch takes
+// beyond its points (about 100 bytes a point: 26 MB).
+const batchSegment = 1 << 18
+
 // convertRun is how many points a core converts to CGCS2000 at a time.
 const convertRun = 4096
 
-// route answers every point into b.res, on every core, in the index's
+// route answers points [lo, hi) into b.res, on every core, in the index's
 // order (router.RouteBatch), far faster than in the order given.
-func (b *batch) route(ix *router.Index, in crs.CRS) {
-	n := b.pts.len()
+func (b *batch) route(ix *router.Index, in crs.CRS, lo, hi int) {
+	n := hi - lo
 	if cap(b.stored) < n {
 		b.stored, b.res = make([]orb.Point, n), make([]router.Result, n)
 	}
 	b.stored, b.res = b.stored[:n], b.res[:n]
+	pts := b.pts.at[lo:hi]
 	if in == crs.WGS84 || in == crs.CGCS2000 {
-		for i, p := range b.pts.at {
+		for i, p := range pts {
 			b.stored[i] = orb.Point(p)
 		}
 	} else {
 		onEveryCore(n, convertRun, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				b.stored[i] = toStored(b.pts.at[i], in)
+				b.stored[i] = toStored(pts[i], in)
 			}
 		})
 	}
@@ -276,7 +289,7 @@ func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.C
 				}
 			}
 			ch.pts.reset()
-			ch.out, ch.pre = ch.out[:0], nil
+			ch.out, ch.answered = ch.out[:0], false
 			ch.done = make(chan struct{})
 			err := fill(ch)
 			if ch.pts.len() > 0 {
@@ -313,12 +326,15 @@ const chunkBytes = 640
 
 // chunk is a run of points routed by one worker.
 type chunk struct {
-	pts    points
-	pre    []router.Result // the answers for pts when they are routed already
-	stored []orb.Point     // pts on CGCS2000, a group at a time
-	res    []router.Result // their results
-	out    []byte
-	done   chan struct{}
+	pts points
+	// answered says that pre holds the answers for pts: they were routed
+	// already, and are only to be encoded.
+	answered bool
+	pre      []router.Result
+	stored   []orb.Point     // pts on CGCS2000, a group at a time
+	res      []router.Result // their results
+	out      []byte
+	done     chan struct{}
 }
 
 // routeGroup is how many points a worker routes (ix.Routes) before
@@ -332,7 +348,7 @@ const warmGroup = 16
 // route routes the chunk's points, unless their answers are there
 // already, and encodes the answers into out.
 func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
-	if ch.pre != nil {
+	if ch.answered {
 		n := ch.pts.len()
 		for g := 0; g < n; g += warmGroup {
 			router.WarmJSON(ch.pre[g:min(g+warmGroup, n)])

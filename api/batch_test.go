@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -50,15 +49,20 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 	rt.Swap(ix)
 	s := start(t, st, api.Config{Router: rt})
 
-	pts := batchPoints(sample.Units, 30_011)
-	for _, in := range []crs.CRS{crs.WGS84, crs.GCJ02} {
-		want := [][]byte{}
-		for _, p := range pts {
-			r := ix.Route(crs.Convert(orb.Point(p), in, crs.CGCS2000))
-			want = append(want, router.AppendJSON(nil, &r, p))
+	// 30,011 points in both systems, as JSON and as NDJSON; then, as JSON,
+	// more than one segment of the JSON path (2^18 points routed together).
+	for _, tc := range []struct {
+		n      int
+		in     crs.CRS
+		ndjson bool
+	}{{30_011, crs.WGS84, true}, {30_011, crs.GCJ02, true}, {270_001, crs.WGS84, false}} {
+		pts := batchPoints(sample.Units, tc.n)
+		answer := func(i int) []byte {
+			r := ix.Route(crs.Convert(orb.Point(pts[i]), tc.in, crs.CGCS2000))
+			return router.AppendJSON(nil, &r, pts[i])
 		}
 		var js, nd bytes.Buffer
-		js.WriteString(`{"crs":"` + string(in) + `","points":[`)
+		js.WriteString(`{"crs":"` + string(tc.in) + `","points":[`)
 		for i, p := range pts {
 			if i > 0 {
 				js.WriteByte(',')
@@ -69,15 +73,39 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 		}
 		js.WriteString("]}")
 
-		code, b := s.do("POST", "/v1/route/batch", js.String())
-		wantBody := `{"version":1,"results":[` + string(bytes.Join(want, []byte(","))) + "]}\n"
-		if code != 200 || string(b) != wantBody {
-			t.Errorf("%s JSON batch: status %d, %d bytes; want 200 and %d bytes; first difference %s", in, code, len(b), len(wantBody), firstDiff(b, []byte(wantBody)))
+		res, err := http.Post(s.url+"/v1/route/batch", "application/json", &js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReaderSize(res.Body, 1<<20)
+		expect := func(what string, want []byte) {
+			got := make([]byte, len(want))
+			if _, err := io.ReadFull(br, got); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("%d points from %s, JSON: %s: got %s (%v), want %s", tc.n, tc.in, what, got, err, want)
+			}
+		}
+		if res.StatusCode != 200 {
+			t.Fatalf("%d points from %s, JSON: status %d", tc.n, tc.in, res.StatusCode)
+		}
+		expect("head", []byte(`{"version":1,"results":[`))
+		for i := range pts {
+			if i > 0 {
+				expect("separator", []byte(","))
+			}
+			expect("result "+strconv.Itoa(i), answer(i))
+		}
+		expect("end", []byte("]}\n"))
+		if _, err := br.ReadByte(); err != io.EOF {
+			t.Errorf("%d points from %s, JSON: bytes after the end", tc.n, tc.in)
+		}
+		res.Body.Close()
+		if !tc.ndjson {
+			continue
 		}
 
-		req, _ := http.NewRequest("POST", s.url+"/v1/route/batch?crs="+string(in), &nd)
+		req, _ := http.NewRequest("POST", s.url+"/v1/route/batch?crs="+string(tc.in), &nd)
 		req.Header.Set("Content-Type", "application/x-ndjson")
-		res, err := http.DefaultClient.Do(req)
+		res, err = http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,13 +113,16 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 		sc.Buffer(nil, 1<<20)
 		n := 0
 		for ; sc.Scan(); n++ {
-			if n < len(want) && sc.Text() != string(want[n]) {
-				t.Fatalf("%s NDJSON line %d: got %s, want %s", in, n, sc.Text(), want[n])
+			if n >= len(pts) {
+				continue
+			}
+			if want := answer(n); sc.Text() != string(want) {
+				t.Fatalf("%s NDJSON line %d: got %s, want %s", tc.in, n, sc.Text(), want)
 			}
 		}
 		res.Body.Close()
-		if n != len(want) {
-			t.Errorf("%s NDJSON: %d lines for %d points", in, n, len(want))
+		if n != len(pts) {
+			t.Errorf("%s NDJSON: %d lines for %d points", tc.in, n, len(pts))
 		}
 	}
 }
@@ -127,14 +158,4 @@ func batchPoints(units []partition.Unit, n int) [][2]float64 {
 		}
 	}
 	return pts
-}
-
-// firstDiff shows where got and want part.
-func firstDiff(got, want []byte) string {
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	cut := func(b []byte) string { return strings.ToValidUTF8(string(b[i:min(len(b), i+120)]), "?") }
-	return "at byte " + strconv.Itoa(i) + ": got " + cut(got) + " … want " + cut(want)
 }
