@@ -155,25 +155,26 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 }
 
 // shapeOrder sets ix.zorder to the Z-order over the units' extent and
-// returns the units that have a shape, in the order of their bounds'
-// centres along it.
+// returns the units that have a shape, in the order of their first
+// vertices along it (a unit's place on the curve needs one of its points,
+// not the pass over every vertex that its bounds or centre would take).
 func (ix *Index) shapeOrder(units []partition.Unit) []int32 {
 	var ext orb.Bound
-	bounds := make([]orb.Bound, len(units))
+	anchors := make([]orb.Point, len(units))
 	var keys []uint64
 	for i := range units {
 		if g := units[i].Geometry; units[i].Polygonal() && len(g) > 0 {
-			bounds[i] = g.Bound()
+			anchors[i] = anchor(g)
 			if len(keys) == 0 {
-				ext = bounds[i]
+				ext = orb.Bound{Min: anchors[i], Max: anchors[i]}
 			}
-			ext = ext.Union(bounds[i])
+			ext = ext.Extend(anchors[i])
 			keys = append(keys, uint64(i))
 		}
 	}
 	ix.zorder = index.NewZOrder(ext)
 	for k, i := range keys {
-		keys[k] |= uint64(ix.zorder.Key(bounds[i].Center())) << 32
+		keys[k] |= uint64(ix.zorder.Key(anchors[i])) << 32
 	}
 	keys = index.SortKeys(keys, make([]uint64, len(keys)))
 	order := make([]int32, len(keys))
@@ -181,6 +182,18 @@ func (ix *Index) shapeOrder(units []partition.Unit) []int32 {
 		order[k] = int32(uint32(key))
 	}
 	return order
+}
+
+// anchor is mp's first vertex (the origin for a multipolygon without one).
+func anchor(mp orb.MultiPolygon) orb.Point {
+	for _, pg := range mp {
+		for _, r := range pg {
+			if len(r) > 0 {
+				return r[0]
+			}
+		}
+	}
+	return orb.Point{}
 }
 
 // chains fills each unit's depth and chain, refusing a cycle of parents.
