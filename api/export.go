@@ -11,14 +11,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wangge/wangge/partition"
-	"github.com/wangge/wangge/partition/store/gpkg"
 )
 
 // export serves GET /v1/export?root=CODE&format=geojson|gpkg&version=N: the
 // units of one version (all, or a root and its descendants, the root losing
 // its parent) and their vessels. GeoJSON streams from the store to the
-// client with constant memory; a GeoPackage is written through a
-// gpkg.Writer into a temporary file (SQLite needs one), constant memory
+// client with constant memory; a GeoPackage is written by
+// Config.WriteGPKG into a temporary file (SQLite needs one), constant memory
 // too, then sent and removed.
 func (s *Server) export(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -54,6 +53,10 @@ func (s *Server) export(c *gin.Context) {
 		name += "-" + string(root)
 	}
 	if format == "gpkg" {
+		if s.cfg.WriteGPKG == nil {
+			s.fail(c, invalidf("format gpkg: this server writes no GeoPackage exports"))
+			return
+		}
 		s.exportGPKG(c, &x, name, v)
 		return
 	}
@@ -75,7 +78,7 @@ func (s *Server) exportGPKG(c *gin.Context, x *partition.Export, name string, v 
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, name+".gpkg")
-	if err := gpkg.WriteExport(ctx, x, path, fmt.Sprintf("export of version %d", v.Number)); err != nil {
+	if err := s.cfg.WriteGPKG(ctx, x, path, fmt.Sprintf("export of version %d", v.Number)); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wangge/wangge/api"
@@ -21,7 +22,7 @@ func TestExport(t *testing.T) {
 	for name, st := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			gisfixture.Publish(t, st, "../data/sample", 20, 20)
-			s := start(t, st, api.Config{})
+			s := start(t, st, api.Config{WriteGPKG: gpkg.WriteExport})
 			for _, c := range []struct {
 				root            string
 				units, vessels  int
@@ -78,6 +79,10 @@ func TestExport(t *testing.T) {
 			s.get("/v1/export?root=110000000000", 404)
 			s.get("/v1/export?format=shp", 400)
 			s.get("/v1/export?version=99", 404)
+			// A server wired with no GeoPackage writer refuses the format.
+			if b := start(t, st, api.Config{}).get("/v1/export?format=gpkg", 400); !strings.Contains(string(b), "GeoPackage") {
+				t.Errorf("gpkg without a writer: %s", b)
+			}
 		})
 	}
 }

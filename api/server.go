@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -29,6 +30,10 @@ type Config struct {
 	// the latest version on first use and after each publish through this
 	// server.
 	Router *router.Router
+	// WriteGPKG writes an export as a GeoPackage file at path (the
+	// embedded store's gpkg.WriteExport, wired in cmd); nil refuses
+	// /v1/export?format=gpkg.
+	WriteGPKG func(ctx context.Context, x *partition.Export, path, note string) error
 }
 
 func (c *Config) defaults() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wangge/wangge/api"
 	"github.com/wangge/wangge/partition/router"
+	"github.com/wangge/wangge/partition/store/gpkg"
 	"github.com/wangge/wangge/partition/store/postgis"
 )
 
@@ -47,7 +48,7 @@ func serve(ctx context.Context, args []string, e env) int {
 		defer stop()
 		go func() { _ = ps.Listen(lctx, rt.Notified(lctx)) }()
 	}
-	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt}, log, prometheus.NewRegistry())
+	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + displayAddr(ln.Addr())
 	log.Info("serving", "store", where, "addr", ln.Addr().String())

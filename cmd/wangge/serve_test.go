@@ -73,6 +73,17 @@ func TestServeSample(t *testing.T) {
 		t.Fatalf("嵊泗县: %v %v", res.StatusCode, err)
 	}
 	res.Body.Close()
+	// serve wires the GeoPackage writer: an export comes as a SQLite file.
+	res, err = http.Get(base + "/v1/export?format=gpkg&root=330922203000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 16)
+	_, err = io.ReadFull(res.Body, head)
+	res.Body.Close()
+	if res.StatusCode != 200 || err != nil || string(head) != "SQLite format 3\x00" {
+		t.Errorf("GeoPackage export: status %d, starts %q, %v", res.StatusCode, head, err)
+	}
 	cancel()
 	select {
 	case code := <-done:
