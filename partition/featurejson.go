@@ -11,9 +11,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// namedProperties are the properties FeatureProperties names, in key order.
-var namedProperties = [...]string{"code", "households", "kind", "level", "name", "network", "parent", "population", "staff"}
-
 // AppendFeature appends u as a GeoJSON Feature to dst: byte for byte what
 // json.Marshal writes for Feature(u, transform), without building the
 // feature, its property map or the reflection over them (the stores'
@@ -36,11 +33,14 @@ func AppendFeature(dst []byte, u *Unit, transform func(orb.Geometry) orb.Geometr
 		dst = appendMultiPolygon(dst, mp)
 	}
 	dst = append(dst, `,"properties":{`...)
-	keys := namedProperties[:]
+	// The properties FeatureProperties names, in key order, then the free
+	// ones merged in.
+	named := [...]string{"code", "households", "kind", "level", "name", "network", "parent", "population", "staff"}
+	keys := named[:]
 	if len(u.Props) > 0 {
 		keys = slices.Clone(keys)
 		for k := range u.Props {
-			if !slices.Contains(namedProperties[:], k) {
+			if !slices.Contains(named[:], k) {
 				keys = append(keys, k)
 			}
 		}
