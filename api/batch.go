@@ -84,7 +84,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 		return
 	}
 	next, routed := 0, 0 // b.res holds the answers of points [routed-len(b.res), routed)
-	err = pipeline(c.Writer, &s.chunks, ix, in, ',', func(ch *chunk) error {
+	err = pipeline(c.Writer, &s.chunks, ix, ',', func(ch *chunk) error {
 		if next == b.pts.len() {
 			return io.EOF
 		}
@@ -99,7 +99,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 		// A copy: the next segment reuses b.res while this chunk may still
 		// be encoding.
 		ch.pre = append(ch.pre[:0], b.res[next-routed+len(b.res):end-routed+len(b.res)]...)
-		ch.answered = true
+		ch.answered, ch.in = true, in
 		next = end
 		return nil
 	})
@@ -191,7 +191,7 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 	c.Header("Content-Type", ndjsonType)
 	c.Status(http.StatusOK)
 	started := false
-	err := pipeline(c.Writer, &s.chunks, ix, in, '\n', fillFrom(br, func() ([2]float64, error) {
+	fill := fillFrom(br, func() ([2]float64, error) {
 		p, err := br.next()
 		if err == nil && !started {
 			started = true
@@ -205,7 +205,13 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 			}
 		}
 		return p, err
-	}))
+	})
+	// The body's crs, once read (before the first point), is every chunk's.
+	err := pipeline(c.Writer, &s.chunks, ix, '\n', func(ch *chunk) error {
+		err := fill(ch)
+		ch.in = in
+		return err
+	})
 	if err != nil && !errors.Is(err, errWrite) {
 		s.log.WarnContext(c.Request.Context(), "route batch stream ended", "err", err)
 		line, _ := jsonLine(errorFor(err))
@@ -214,7 +220,10 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 }
 
 // fillFrom fills a chunk with up to batchChunk points from next (which
-// reads them from br), passing on its error (io.EOF at the end).
+// reads them from br), passing on its error (io.EOF at the end). It ends a
+// chunk early when the points read so far are all that has arrived: a
+// client that sends points as they come (a live feed) gets each answer
+// then, not once a chunk is full.
 func fillFrom(br *batchReader, next func() ([2]float64, error)) func(ch *chunk) error {
 	return func(ch *chunk) error {
 		for ch.pts.len() < batchChunk {
@@ -223,6 +232,9 @@ func fillFrom(br *batchReader, next func() ([2]float64, error)) func(ch *chunk) 
 				return err
 			}
 			ch.pts.add(p, br.echo)
+			if br.br.Buffered() == 0 {
+				return nil
+			}
 		}
 		return nil
 	}
@@ -261,7 +273,7 @@ func (ps *points) text(i int) []byte {
 // a few chunks per core, taken from and given back to pool. It returns
 // fill's first error other than io.EOF, or errWrite when the client went
 // away.
-func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.CRS, sep byte, fill func(ch *chunk) error) error {
+func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, sep byte, fill func(ch *chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers)
@@ -271,7 +283,7 @@ func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, in crs.C
 	for range workers {
 		go func() {
 			for ch := range jobs {
-				ch.route(ix, in, sep)
+				ch.route(ix, sep)
 			}
 		}()
 	}
@@ -327,6 +339,7 @@ const chunkBytes = 640
 // chunk is a run of points routed by one worker.
 type chunk struct {
 	pts points
+	in  crs.CRS // the coordinate system of pts
 	// answered says that pre holds the answers for pts: they were routed
 	// already, and are only to be encoded.
 	answered bool
@@ -347,7 +360,7 @@ const warmGroup = 16
 
 // route routes the chunk's points, unless their answers are there
 // already, and encodes the answers into out.
-func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
+func (ch *chunk) route(ix *router.Index, sep byte) {
 	if ch.answered {
 		n := ch.pts.len()
 		for g := 0; g < n; g += warmGroup {
@@ -371,7 +384,7 @@ func (ch *chunk) route(ix *router.Index, in crs.CRS, sep byte) {
 	for g := 0; g < ch.pts.len(); g += routeGroup {
 		pts := ch.pts.at[g:min(g+routeGroup, ch.pts.len())]
 		for i, p := range pts {
-			ch.stored[i] = toStored(p, in)
+			ch.stored[i] = toStored(p, ch.in)
 		}
 		ix.Routes(ch.stored[:len(pts)], ch.res)
 		for i := range pts {

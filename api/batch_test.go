@@ -9,8 +9,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -26,8 +29,9 @@ import (
 // TestRouteBatchAgreesWithRoute: a batch large enough to be cut into many
 // runs and chunks (and routed in the index's order, not the order given)
 // answers every point exactly as the index's Route does for that point
-// alone, encoded the same, in input order: as JSON and as NDJSON, from
-// WGS84 and from GCJ-02, with points inside, on vertices and edges,
+// alone, encoded the same, in input order: as JSON and as NDJSON (from an
+// NDJSON body, and from a JSON body whose "crs" is then read on the way),
+// from WGS84 and from GCJ-02, with points inside, on vertices and edges,
 // outside every unit and beyond the tolerance.
 func TestRouteBatchAgreesWithRoute(t *testing.T) {
 	ctx := context.Background()
@@ -73,6 +77,7 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 		}
 		js.WriteString("]}")
 
+		body := slices.Clone(js.Bytes())
 		res, err := http.Post(s.url+"/v1/route/batch", "application/json", &js)
 		if err != nil {
 			t.Fatal(err)
@@ -81,6 +86,7 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 		expect := func(what string, want []byte) {
 			got := make([]byte, len(want))
 			if _, err := io.ReadFull(br, got); err != nil || !bytes.Equal(got, want) {
+				res.Body.Close() // else the server, blocked writing, never ends
 				t.Fatalf("%d points from %s, JSON: %s: got %s (%v), want %s", tc.n, tc.in, what, got, err, want)
 			}
 		}
@@ -103,26 +109,34 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 			continue
 		}
 
-		req, _ := http.NewRequest("POST", s.url+"/v1/route/batch?crs="+string(tc.in), &nd)
-		req.Header.Set("Content-Type", "application/x-ndjson")
-		res, err = http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(res.Body)
-		sc.Buffer(nil, 1<<20)
-		n := 0
-		for ; sc.Scan(); n++ {
-			if n >= len(pts) {
-				continue
+		// NDJSON in (crs in the query) and JSON in (crs in the body), both
+		// answered as NDJSON.
+		ndIn, _ := http.NewRequest("POST", s.url+"/v1/route/batch?crs="+string(tc.in), &nd)
+		ndIn.Header.Set("Content-Type", "application/x-ndjson")
+		jsIn, _ := http.NewRequest("POST", s.url+"/v1/route/batch", bytes.NewReader(body))
+		jsIn.Header.Set("Content-Type", "application/json")
+		jsIn.Header.Set("Accept", "application/x-ndjson")
+		for name, req := range map[string]*http.Request{"NDJSON": ndIn, "JSON streamed": jsIn} {
+			res, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if want := answer(n); sc.Text() != string(want) {
-				t.Fatalf("%s NDJSON line %d: got %s, want %s", tc.in, n, sc.Text(), want)
+			sc := bufio.NewScanner(res.Body)
+			sc.Buffer(nil, 1<<20)
+			n := 0
+			for ; sc.Scan(); n++ {
+				if n >= len(pts) {
+					continue
+				}
+				if want := answer(n); sc.Text() != string(want) {
+					res.Body.Close() // else the server, blocked writing, never ends
+					t.Fatalf("%s %s line %d: got %s, want %s", tc.in, name, n, sc.Text(), want)
+				}
 			}
-		}
-		res.Body.Close()
-		if n != len(pts) {
-			t.Errorf("%s NDJSON: %d lines for %d points", tc.in, n, len(pts))
+			res.Body.Close()
+			if n != len(pts) {
+				t.Errorf("%s %s: %d lines for %d points", tc.in, name, n, len(pts))
+			}
 		}
 	}
 }
@@ -158,4 +172,64 @@ func batchPoints(units []partition.Unit, n int) [][2]float64 {
 		}
 	}
 	return pts
+}
+
+// TestRouteBatchLiveFeed: an NDJSON batch whose client sends a point, waits
+// for its answer, then sends the next, gets each answer as soon as it has
+// sent the point (not once a chunk of points is full).
+func TestRouteBatchLiveFeed(t *testing.T) {
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Publish(ctx, storetest.Sample()); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, st, api.Config{})
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", s.url+"/v1/route/batch", pr)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	type answer struct {
+		res *http.Response
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		got <- answer{res, err}
+	}()
+	var lines *bufio.Scanner
+	for i, p := range []string{"122.05,30.05", "122.7,30.8", "125,30"} {
+		if _, err := io.WriteString(pw, p+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			select {
+			case a := <-got:
+				if a.err != nil {
+					t.Fatal(a.err)
+				}
+				defer a.res.Body.Close()
+				lines = bufio.NewScanner(a.res.Body)
+			case <-time.After(10 * time.Second):
+				t.Fatal("no response 10 s after the first point")
+			}
+		}
+		line := make(chan string, 1)
+		go func() {
+			lines.Scan()
+			line <- lines.Text()
+		}()
+		select {
+		case l := <-line:
+			if !strings.HasPrefix(l, `{"point":[`+p+`]`) {
+				t.Fatalf("point %d: answered %s", i, l)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("point %d: no answer 10 s after it was sent", i)
+		}
+	}
+	pw.Close()
 }
