@@ -24,7 +24,6 @@ type builder struct {
 	r        *Raster
 	fallback []int32 // 1+shape
 	head     []int32 // 1+node of the cell's band
-	stamp    []int32 // 1+the shape that last marked the cell as boundary
 	bands    []band
 }
 
@@ -38,7 +37,7 @@ type band struct {
 
 func newBuilder(r *Raster, bands int) *builder {
 	n := r.nx * r.ny
-	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n), stamp: make([]int32, n)}
+	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n)}
 	bands = max(1, min(bands, r.ny))
 	for k := range bands {
 		room := r.shapes.Vertices()/bands + 1024
@@ -79,8 +78,7 @@ func (b *builder) paint(id int32, bd *band) {
 		for _, rg := range s.rings[pt.ring0:pt.ring1] {
 			for k := rg.start; k < rg.end-1; k++ {
 				b.segment(s.pts[k], s.pts[k+1], bd.row0, bd.row1, func(c int) {
-					if b.stamp[c] != mark {
-						b.stamp[c] = mark
+					if !bd.marked(b, c, id) {
 						bd.nodeID = append(bd.nodeID, id)
 						bd.nodeNext = append(bd.nodeNext, b.head[c])
 						b.head[c] = int32(len(bd.nodeID))
@@ -97,12 +95,12 @@ func (b *builder) paint(id int32, bd *band) {
 	for row := rowA; row <= rowB; row++ {
 		for col := c0; col <= c1; {
 			c := row*b.r.nx + col
-			if b.stamp[c] == mark {
+			if bd.marked(b, c, id) {
 				col++
 				continue
 			}
 			end := col // a run of cells this shape's boundary does not touch
-			for end <= c1 && b.stamp[row*b.r.nx+end] != mark {
+			for end <= c1 && !bd.marked(b, row*b.r.nx+end, id) {
 				end++
 			}
 			var in bool
@@ -188,6 +186,14 @@ func (sc *scanline) inside(k int, x float64) bool {
 		}
 	}
 	return in
+}
+
+// marked reports whether shape id marked cell c of the band as a boundary
+// cell: the shape being painted adds its nodes last, so its mark, when
+// there is one, heads the cell's list.
+func (bd *band) marked(b *builder, c int, id int32) bool {
+	h := b.head[c]
+	return h != 0 && bd.nodeID[h-1] == id
 }
 
 func (b *builder) center(col, row int) orb.Point {
