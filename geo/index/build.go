@@ -234,11 +234,18 @@ func (b *builder) segment(a, c orb.Point, rlo, rhi int, fn func(cell int)) {
 // finish writes the cells and the candidate pool.
 func (b *builder) finish() {
 	r := b.r
-	nodes := 0
+	nodes, boundary := 0, 0
 	for k := range b.bands {
 		nodes += len(b.bands[k].nodeID)
 	}
-	r.pool = make([]int32, 0, 2*len(r.cells)+nodes)
+	for _, h := range b.head {
+		if h != 0 {
+			boundary++
+		}
+	}
+	// Exactly what the cells need, or a little more (nodes of cells that a
+	// later shape filled are left out): Bytes counts this allocation.
+	r.pool = make([]int32, 0, 2*boundary+nodes)
 	for k := range b.bands {
 		bd := &b.bands[k]
 		for c := bd.row0 * r.nx; c < bd.row1*r.nx; c++ {
@@ -257,5 +264,4 @@ func (b *builder) finish() {
 			r.cells[c] = boundaryTag | uint32(off)
 		}
 	}
-	r.pool = slices.Clip(r.pool)
 }
