@@ -21,7 +21,8 @@ type collectionInfo struct {
 	CRS         []string `json:"crs"`
 	StorageCRS  string   `json:"storageCrs"`
 	Links       []link   `json:"links"`
-	// Count is the number of features in the latest version, for HTML.
+	// Count is the number of features in the latest version, for HTML; -1
+	// for findings not computed yet.
 	Count int `json:"-"`
 }
 
@@ -116,11 +117,20 @@ func (h *Handler) info(ctx context.Context, c *gin.Context, col Collection) (col
 		return info, nil
 	}
 	latest := vs[len(vs)-1]
-	extentOf := h.extent
-	if col.Findings {
-		extentOf = func(ctx context.Context, _ Collection, n int64) (extent, error) { return h.findingsExtent(ctx, n) }
+	var e extent
+	switch {
+	case !col.Findings:
+		e, err = h.extent(ctx, col, latest.Number)
+	case h.checked(latest.Number):
+		e, err = h.findingsExtent(ctx, latest.Number)
+	default:
+		// The findings come from checking the whole division (tens of
+		// seconds for a province): not for a description, which clients
+		// such as QGIS ask for first. Until the findings' first request,
+		// their extent is the division's, which holds them all.
+		e, err = h.unitsExtent(ctx, latest.Number)
+		e.count = -1
 	}
-	e, err := extentOf(ctx, col, latest.Number)
 	if err != nil {
 		return info, err
 	}
@@ -128,12 +138,37 @@ func (h *Handler) info(ctx context.Context, c *gin.Context, col Collection) (col
 	first := vs[0].PublishedAt.UTC().Format(time.RFC3339Nano)
 	info.Extent = &extentJ{Temporal: temporalJ{Interval: [][2]*string{{&first, nil}}, TRS: "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}}
 	info.Extent.Spatial.CRS = CRS84
-	if e.count > 0 {
+	if e.count > 0 || e.count < 0 && !e.bound.IsZero() {
 		info.Extent.Spatial.BBox = [][4]float64{{e.bound.Min[0], e.bound.Min[1], e.bound.Max[0], e.bound.Max[1]}}
 	} else {
 		info.Extent.Spatial.BBox = [][4]float64{{-180, -90, 180, 90}}
 	}
 	return info, nil
+}
+
+// unitsExtent is the bound of every unit with a geometry at version n: the
+// union of the collections' extents (count is how many units).
+func (h *Handler) unitsExtent(ctx context.Context, n int64) (extent, error) {
+	var all extent
+	for _, col := range h.catalog() {
+		if col.Findings {
+			continue
+		}
+		e, err := h.extent(ctx, col, n)
+		if err != nil || e.count == 0 {
+			if err != nil {
+				return all, err
+			}
+			continue
+		}
+		if all.count == 0 {
+			all.bound = e.bound
+		} else {
+			all.bound = all.bound.Union(e.bound)
+		}
+		all.count += e.count
+	}
+	return all, nil
 }
 
 // extent returns the bound and count of a collection at version n,

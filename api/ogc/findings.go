@@ -62,6 +62,12 @@ var findingParams = map[string]bool{
 }
 
 // findingsAt returns the findings of version n, computed once per version.
+// checked reports whether the findings of version n are computed already.
+func (h *Handler) checked(n int64) bool {
+	_, ok := h.found.get(strconv.FormatInt(n, 10))
+	return ok
+}
+
 func (h *Handler) findingsAt(ctx context.Context, n int64) ([]partition.Finding, error) {
 	key := strconv.FormatInt(n, 10)
 	if fs, ok := h.found.get(key); ok {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/api"
@@ -63,6 +64,17 @@ func TestFindingsCollection(t *testing.T) {
 			if ids := cols.Collections; len(ids) == 0 || ids[len(ids)-1].ID != "findings" {
 				t.Fatalf("collections %v lack findings", ids)
 			}
+			// Describing the collection does not run the check: until its
+			// items are asked for, its extent is the division's.
+			type described struct {
+				Extent struct{ Spatial struct{ BBox [][4]float64 } }
+			}
+			var before, community described
+			getJSON(t, srv.URL+"/collections/findings", 200, &before)
+			getJSON(t, srv.URL+"/collections/communities", 200, &community)
+			if b, c := before.Extent.Spatial.BBox, community.Extent.Spatial.BBox; len(b) != 1 || len(c) != 1 || b[0] != c[0] {
+				t.Errorf("findings extent before the check: %v, want the division's %v", b, c)
+			}
 			var got []*geojson.Feature
 			next := srv.URL + "/collections/findings/items?limit=1"
 			for pages := 0; next != ""; pages++ {
@@ -91,6 +103,19 @@ func TestFindingsCollection(t *testing.T) {
 				if f.Properties.MustString("rule") != "gap" || f.Geometry.GeoJSONType() != "MultiPolygon" || math.Abs(a-gapAreas[i])/gapAreas[i] > 0.01 {
 					t.Errorf("finding %d: %s of %.1f m², want a gap of %.1f m²", i+1, f.Properties.MustString("rule"), a, gapAreas[i])
 				}
+			}
+			// Once checked, the extent is the findings' own.
+			var after described
+			getJSON(t, srv.URL+"/collections/findings", 200, &after)
+			var gaps orb.Bound
+			for i, f := range got {
+				if i == 0 {
+					gaps = f.Geometry.Bound()
+				}
+				gaps = gaps.Union(f.Geometry.Bound())
+			}
+			if a := after.Extent.Spatial.BBox; len(a) != 1 || a[0] != [4]float64{gaps.Min[0], gaps.Min[1], gaps.Max[0], gaps.Max[1]} {
+				t.Errorf("findings extent after the check: %v, want the gaps' %v", a, gaps)
 			}
 			var one geojson.Feature
 			getJSON(t, srv.URL+"/collections/findings/items/2", 200, &one)
