@@ -7,7 +7,7 @@ import (
 )
 
 // Query selects units of one published version. Zero fields do not filter.
-// Results come in ascending code order.
+// Results come in ascending code order, or descending with Reverse.
 type Query struct {
 	AsOf    AsOf
 	Level   Level
@@ -18,7 +18,9 @@ type Query struct {
 	Prefix  string     // codes starting with this string
 	BBox    *orb.Bound // units whose bounding box intersects this one (membership units never match)
 	After   Code       // cursor: codes strictly greater than this
-	Limit   int        // at most this many; 0 = no limit
+	Before  Code       // cursor: codes strictly less than this
+	Reverse bool       // descending code order (with Before and Limit: the page before a code)
+	Limit   int        // at most this many, the first in the order asked; 0 = no limit
 	// NoGeometry asks the store not to load geometries (Unit.Geometry stays nil).
 	NoGeometry bool
 }

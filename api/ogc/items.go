@@ -102,28 +102,24 @@ func (h *Handler) count(ctx context.Context, col string, q partition.Query) (int
 
 // cursorBefore returns the cursor of the page of r.limit features that
 // ends just before r.before: the code before that page's first, or "" when
-// the page starts at the beginning. It scans the codes before r.before
-// without geometry, keeping the last limit+1 of them.
+// the page starts at the beginning. It reads the limit+1 codes before
+// r.before, backwards, without geometry: one indexed query however deep the
+// page.
 func (h *Handler) cursorBefore(ctx context.Context, r *itemsRequest) (partition.Code, error) {
 	q := r.q
-	q.After, q.Limit, q.NoGeometry = "", 0, true
-	ring := make([]partition.Code, r.limit+1)
-	n := 0
+	q.After, q.Before, q.Reverse, q.Limit, q.NoGeometry = "", r.before, true, r.limit+1, true
+	var codes []partition.Code
 	err := h.store.Units(ctx, q, func(u partition.Unit) error {
-		if u.Code >= r.before {
-			return errStop
-		}
-		ring[n%len(ring)] = u.Code
-		n++
+		codes = append(codes, u.Code)
 		return nil
 	})
-	if err != nil && !errors.Is(err, errStop) {
+	if err != nil {
 		return "", fmt.Errorf("page before %s: %w", r.before, err)
 	}
-	if n <= r.limit {
+	if len(codes) <= r.limit {
 		return "", nil
 	}
-	return ring[n%len(ring)], nil // the oldest kept: limit+1 before r.before
+	return codes[r.limit], nil // the limit+1-th before r.before
 }
 
 // stream writes the page as GeoJSON while the store yields it: the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -280,6 +281,40 @@ func testPaging(t *testing.T, s partition.Store) {
 	}
 	if !reflect.DeepEqual(paged, all) {
 		t.Errorf("paged %v, want %v", paged, all)
+	}
+	// Backwards: pages before a code, in descending order, walk the same
+	// codes from the end.
+	var back []string
+	before := partition.Code("")
+	for i := 0; ; i++ {
+		q := partition.Query{Reverse: true, Limit: 4}
+		if before != "" {
+			q.Before = before
+		}
+		page := list(t, s, q)
+		if len(page) == 0 {
+			break
+		}
+		back = append(back, codes(page)...)
+		before = page[len(page)-1].Code
+		if i > 10 {
+			t.Fatal("paging backwards does not end")
+		}
+	}
+	slices.Reverse(back)
+	if !reflect.DeepEqual(back, all) {
+		t.Errorf("paged backwards %v, want %v", back, all)
+	}
+	// Between two cursors, filtered: only what lies strictly between.
+	mid := list(t, s, partition.Query{After: partition.Code(all[1]), Before: partition.Code(all[5]), Level: partition.LevelGrid})
+	want := []string{}
+	for _, u := range list(t, s, partition.Query{Level: partition.LevelGrid}) {
+		if string(u.Code) > all[1] && string(u.Code) < all[5] {
+			want = append(want, string(u.Code))
+		}
+	}
+	if got := codes(mid); !reflect.DeepEqual(got, want) || len(want) == 0 {
+		t.Errorf("between %s and %s: %v, want %v", all[1], all[5], got, want)
 	}
 }
 

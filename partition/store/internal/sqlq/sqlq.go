@@ -57,7 +57,7 @@ type Dialect struct {
 }
 
 // Units builds the statement that lists the units q selects at version n,
-// in code order.
+// in code order (descending with q.Reverse).
 func Units(d Dialect, p *Params, q *partition.Query, n int64) string {
 	where := []string{VisibleAt(p.Add(n))}
 	eq := func(col, v string) {
@@ -85,11 +85,18 @@ func Units(d Dialect, p *Params, q *partition.Query, n int64) string {
 	if q.After != "" {
 		where = append(where, "code > "+p.Add(string(q.After)))
 	}
+	if q.Before != "" {
+		where = append(where, "code < "+p.Add(string(q.Before)))
+	}
 	geom := "geom"
 	if q.NoGeometry {
 		geom = d.NullGeometry
 	}
-	sql := "SELECT " + UnitColumns(geom) + " FROM units WHERE " + strings.Join(where, " AND ") + " ORDER BY code"
+	order := " ORDER BY code"
+	if q.Reverse {
+		order += " DESC"
+	}
+	sql := "SELECT " + UnitColumns(geom) + " FROM units WHERE " + strings.Join(where, " AND ") + order
 	if q.Limit > 0 {
 		sql += " LIMIT " + p.Add(q.Limit)
 	}
