@@ -8,12 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/internal/cores"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/router"
 )
@@ -140,33 +140,13 @@ func (b *batch) route(ix *router.Index, in crs.CRS, lo, hi int) {
 			b.stored[i] = orb.Point(p)
 		}
 	} else {
-		onEveryCore(n, convertRun, func(lo, hi int) {
+		cores.Runs(n, convertRun, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				b.stored[i] = toStored(pts[i], in)
 			}
 		})
 	}
 	ix.RouteBatch(b.stored, b.res, &b.sorter)
-}
-
-// onEveryCore calls fn with consecutive runs [lo, hi) of [0, n), at most
-// run long, from one goroutine per core, each taking the next run when it
-// is done with its last; it returns when every run is done.
-func onEveryCore(n, run int, fn func(lo, hi int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), (n+run-1)/run) {
-		wg.Go(func() {
-			for {
-				lo := int(next.Add(int64(run))) - run
-				if lo >= n {
-					return
-				}
-				fn(lo, min(lo+run, n))
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // bodyCRS is the body's crs member, when there is one, else def.

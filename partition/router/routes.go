@@ -1,13 +1,10 @@
 package router
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/index"
+	"github.com/wangge/wangge/internal/cores"
 )
 
 // routeGroup is how many points Routes takes at a time.
@@ -187,18 +184,7 @@ const batchRun = 4096
 // last. Each answer is exactly what Route gives.
 func (ix *Index) RouteBatch(pts []orb.Point, out []Result, s *Sorter) {
 	order := s.Order(ix, pts)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), (len(order)+batchRun-1)/batchRun) {
-		wg.Go(func() {
-			for {
-				lo := int(next.Add(batchRun)) - batchRun
-				if lo >= len(order) {
-					return
-				}
-				ix.RoutesOrdered(pts, order[lo:min(lo+batchRun, len(order))], out)
-			}
-		})
-	}
-	wg.Wait()
+	cores.Runs(len(order), batchRun, func(lo, hi int) {
+		ix.RoutesOrdered(pts, order[lo:hi], out)
+	})
 }
