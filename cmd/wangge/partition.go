@@ -212,7 +212,7 @@ func (pf *partitionFlags) writeReport(e env, res *balance.Result, moves []balanc
 			fmt.Fprintf(e.stderr, "move %s → %s: %d households, %.0f m²\n", m.From, m.To, m.Households, float64(m.Area))
 		}
 	}
-	fmt.Fprintf(e.stderr, "%d children by %s in %v: %d of %d feasible within %d–%d, Polsby–Popper mean %.3f min %.3f\n",
-		len(res.Children), rep.Method, rep.Elapsed.Round(1e6), rep.WithinFeasible(), rep.Feasible, rep.Min, rep.Max, rep.MeanPP, rep.MinPP)
+	fmt.Fprintf(e.stderr, "%d children by %s in %v: %d of %d feasible within %d–%d, Polsby–Popper mean %.3f min %.3f; %d households inside the parent, %d outside it (not counted)\n",
+		len(res.Children), rep.Method, rep.Elapsed.Round(1e6), rep.WithinFeasible(), rep.Feasible, rep.Min, rep.Max, rep.MeanPP, rep.MinPP, rep.Households, rep.Outside)
 	return nil
 }

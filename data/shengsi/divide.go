@@ -78,8 +78,8 @@ func divide(ctx context.Context, parent *partition.Unit, hs []household, level p
 	if err != nil {
 		return nil, nil, fmt.Errorf("divide %s into %s: %w", parent.Code, level, err)
 	}
-	if res.Report.Outside > 0 || res.Report.Ignored > 0 {
-		return nil, nil, fmt.Errorf("divide %s: %d households outside it", parent.Code, res.Report.Outside+res.Report.Ignored)
+	if res.Report.Outside > 0 {
+		return nil, nil, fmt.Errorf("divide %s: %d households outside it", parent.Code, res.Report.Outside)
 	}
 	st.add(&res.Report)
 	in, err := locate(res.Children, hs)

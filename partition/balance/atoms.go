@@ -33,7 +33,7 @@ type atomSet struct {
 	adj    [][]int32
 	border [][]float64 // metres, parallel to adj
 	byCell map[int64][]int32
-	hhAtom []int32   // atom of each household, -1 when ignored
+	hhAtom []int32   // atom of each household, -1 outside the parent
 	origin orb.Point // of the local metres
 	kx, ky float64
 }
@@ -173,25 +173,4 @@ func (s *atomSet) adjacency() {
 		s.adj[l.b] = append(s.adj[l.b], l.a)
 		s.border[l.b] = append(s.border[l.b], m)
 	}
-}
-
-// locate returns the atom nearest p (by its centre) within maxCells cells,
-// or -1.
-func (s *atomSet) locate(p orb.Point, maxCells int) int32 {
-	i, j := s.g.lat.cellOf(p)
-	best, bestD := int32(-1), math.Inf(1)
-	xy := s.local(p)
-	for ring := 1; ring <= maxCells && best < 0; ring++ {
-		for di := -ring; di <= ring; di++ {
-			for dj := -ring; dj <= ring; dj++ {
-				for _, a := range s.byCell[s.g.lat.cellKey(i+di, j+dj)] {
-					d := math.Hypot(s.atoms[a].xy[0]-xy[0], s.atoms[a].xy[1]-xy[1])
-					if d < bestD || d == bestD && a < best {
-						best, bestD = a, d
-					}
-				}
-			}
-		}
-	}
-	return best
 }

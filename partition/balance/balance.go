@@ -77,13 +77,13 @@ type Report struct {
 	Method      string         `json:"method"`
 	Min         int            `json:"min"`
 	Max         int            `json:"max"`
-	Households  int            `json:"households"`
-	// Outside counts households outside the parent given to the nearest
-	// child; Ignored those too far away (more than ignoreCells cells).
-	Outside int        `json:"outside,omitempty"`
-	Ignored int        `json:"ignored,omitempty"`
-	Cell    geo.Meters `json:"cell_m"`
-	Atoms   int        `json:"atoms"`
+	// Households is the sum over the children: the households inside the
+	// parent. Outside counts (by weight) those of the input outside the
+	// parent, which no child holds.
+	Households int        `json:"households"`
+	Outside    int        `json:"outside"`
+	Cell       geo.Meters `json:"cell_m"`
+	Atoms      int        `json:"atoms"`
 	// Compared holds the figures of each method tried.
 	Compared []MethodFigures `json:"compared,omitempty"`
 }
@@ -143,7 +143,7 @@ func Divide(ctx context.Context, parent partition.Unit, hh []Household, opts Opt
 	if err != nil {
 		return Result{}, fmt.Errorf("divide %s: %w", parent.Code, err)
 	}
-	out, ign := set.assign(hh)
+	out := set.assign(hh)
 	bar := newBarrierIndex(set, opts.Barriers)
 	d, err := plan(ctx, set, bar, opts)
 	if err != nil {
@@ -157,7 +157,7 @@ func Divide(ctx context.Context, parent partition.Unit, hh []Household, opts Opt
 	if err != nil {
 		return Result{}, fmt.Errorf("divide %s: %w", parent.Code, err)
 	}
-	res.Report.Compared, res.Report.Outside, res.Report.Ignored = compared, out, ign
+	res.Report.Compared, res.Report.Outside = compared, out
 	res.Report.Elapsed = time.Since(start)
 	return res, nil
 }

@@ -20,21 +20,26 @@ const (
 	maxAtoms      = 250_000
 	minSide       = 8
 	maxSide       = 2000
-	ignoreCells   = 20 // households farther than this many cells outside are ignored
 )
 
-// cellSide picks the lattice cell side for a division.
-func cellSide(mp orb.MultiPolygon, hh []Household, o Options) geo.Meters {
+// cellSide picks the lattice cell side for a division, from the
+// households within the parent's bounding box (a household file may cover
+// much more than the parent: the county's, for one community).
+func cellSide(mp orb.MultiPolygon, all []Household, o Options) geo.Meters {
 	area := float64(geo.Area(mp))
+	b := mp.Bound()
+	var hh []Household
 	total := 0
-	for _, h := range hh {
-		total += h.Weight
+	for _, h := range all {
+		if b.Contains(h.Point) {
+			hh = append(hh, h)
+			total += h.Weight
+		}
 	}
 	k := math.Max(1, float64(total)/(float64(o.Min+o.Max)/2))
 	side := math.Sqrt(area / (atomsPerChild * k))
 	floor := math.Max(minSide, math.Sqrt(area/maxAtoms))
 	side = math.Min(maxSide, math.Max(floor, side))
-	b := mp.Bound()
 	kx, ky := geo.MetersPerDegree(b.Center()[1])
 	for range 4 {
 		if side/2 < floor || total == 0 {
@@ -88,26 +93,23 @@ func cut(ctx context.Context, regions []orb.MultiPolygon, side geo.Meters) (*ato
 	return nil, fmt.Errorf("cut by a %g m lattice: %w after %d offsets", float64(side), errDegenerate, len(offsets))
 }
 
-// assign adds each household's weight to the atom that contains it, or to
-// the nearest atom within ignoreCells cells; it returns how many households
-// (by weight) lay outside every atom, and how many of those were ignored.
-func (s *atomSet) assign(hh []Household) (outside, ignored int) {
+// assign adds each household's weight to the atom that contains it, under
+// geo's boundary rule (the router's): atoms tile the parent and share their
+// edges bit for bit, so a household inside the parent lies in exactly one
+// atom. A household outside the parent reaches no atom (hhAtom -1) and no
+// child; assign returns how many there were, by weight.
+func (s *atomSet) assign(hh []Household) (outside int) {
 	s.hhAtom = make([]int32, len(hh))
 	for i, h := range hh {
 		a := s.locateInside(h.Point)
+		s.hhAtom[i] = a
 		if a < 0 {
 			outside += h.Weight
-			a = s.locate(h.Point, ignoreCells)
-			if a < 0 {
-				ignored += h.Weight
-				s.hhAtom[i] = -1
-				continue
-			}
+			continue
 		}
-		s.hhAtom[i] = a
 		s.atoms[a].w += h.Weight
 	}
-	return outside, ignored
+	return outside
 }
 
 // locateInside is the atom containing p, or -1.

@@ -245,3 +245,34 @@ func TestBarriers(t *testing.T) {
 		t.Errorf("with the barrier, share within range %.3f, want 1", r.ShareWithinRange())
 	}
 }
+
+// TestNoSliverChild: a building of 450 households at the tip of a spit of
+// land 2 m wide is the best child of the band on its own (450 of 300–500),
+// but a child of a few m² is a sliver: it grows to one lattice cell.
+func TestNoSliverChild(t *testing.T) {
+	c := orb.Point{122.45, 30.72}
+	kx, ky := geo.MetersPerDegree(c[1])
+	m := func(x, y float64) orb.Point { return orb.Point{c[0] + x/kx, c[1] + y/ky} }
+	// a 400 m square with a spit 2 m wide running 31 m east from its east side
+	ring := orb.Ring{m(0, 0), m(400, 0), m(400, 200), m(431, 200), m(431, 202), m(400, 202), m(400, 400), m(0, 400), m(0, 0)}
+	parent := partition.Unit{Code: "330922100001", Name: "测试社区", Level: partition.LevelCommunity, Network: partition.NetworkLand,
+		Kind: partition.KindComprehensive, Geometry: orb.MultiPolygon{{ring}}}
+	hh := []Household{{Point: m(430, 201), Weight: 450}}
+	for i := range 450 {
+		hh = append(hh, Household{Point: m(10+float64(i%30)*12.5, 10+float64(i/30)*24), Weight: 1})
+	}
+	res, err := Divide(t.Context(), parent, hh, Options{Min: 300, Max: 500, Level: partition.LevelGrid, Cell: 20, Method: MethodBisect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTiles(t, parent, res.Children)
+	cell := float64(res.Report.Cell)
+	for _, u := range res.Children {
+		if a := float64(geo.Area(u.Geometry)); a < cell*cell {
+			t.Errorf("%s: %.1f m² with %d households, a sliver below one %.0f m cell", u.Code, a, u.Households, cell)
+		}
+	}
+	if len(res.Children) != 2 {
+		t.Errorf("%d children, want 2 (900 households, 300–500)", len(res.Children))
+	}
+}

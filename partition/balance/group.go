@@ -21,6 +21,7 @@ type grouping struct {
 	seen    []int32 // scratch for searches, stamped
 	stamp   int32
 	joined  map[int32]joinedIslands
+	grown   map[int32]bool // children grown to the minimum area (growSlivers)
 	// frugal (rebalancing): prefer moves of fewer households, keep the
 	// current borders elsewhere (no polish, no contiguity hand-offs).
 	frugal   bool
@@ -120,6 +121,7 @@ func (gr *grouping) run(ctx context.Context, seed uint64) error {
 	if err := gr.repair(ctx); err != nil {
 		return err
 	}
+	gr.growSlivers()
 	gr.joinIslands()
 	return nil
 }

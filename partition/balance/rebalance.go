@@ -59,7 +59,7 @@ func Rebalance(ctx context.Context, parent partition.Unit, current []partition.U
 		return Result{}, nil, fmt.Errorf("rebalance %s: %w", parent.Code, err)
 	}
 	markOutline(set.g, pmp)
-	out, ign := set.assign(hh)
+	out := set.assign(hh)
 	d, err := plan(ctx, set, newBarrierIndex(set, nil), opts)
 	if err != nil {
 		return Result{}, nil, fmt.Errorf("rebalance %s: %w", parent.Code, err)
@@ -93,7 +93,7 @@ func Rebalance(ctx context.Context, parent partition.Unit, current []partition.U
 	if err != nil {
 		return Result{}, nil, fmt.Errorf("rebalance %s: %w", parent.Code, err)
 	}
-	res.Report.Outside, res.Report.Ignored, res.Report.Method = out, ign, "rebalance"
+	res.Report.Outside, res.Report.Method = out, "rebalance"
 	res.Report.Elapsed = time.Since(start)
 	return res, gr.moves(codes), nil
 }
@@ -185,6 +185,7 @@ func (d *division) fromCurrent(ctx context.Context, parent *partition.Unit, curr
 	if err := gr.repair(ctx); err != nil {
 		return nil, nil, err
 	}
+	gr.growSlivers()
 	return gr, codes, nil
 }
 

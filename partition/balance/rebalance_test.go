@@ -11,19 +11,18 @@ import (
 
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/partition"
 )
-
-// shengsiFile is the real county outline (DataV, GCJ-02), 49 islands.
-const shengsiFile = "../../../shared/data/boundaries/330922_shengsi.geojson"
 
 // shengsi returns the county's land converted to CGCS2000, as a parent of
 // grids (a community code: the test divides the whole county at once).
 func shengsi(t testing.TB) partition.Unit {
 	t.Helper()
+	shengsiFile := shareddata.Boundary(t, "330922_shengsi.geojson") // the real county outline (DataV, GCJ-02), 49 islands
 	f, err := os.Open(shengsiFile)
 	if err != nil {
-		t.Skipf("the shared boundaries are not here: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	d, err := partition.DecodeFeatureCollection(f, partition.DecodeOptions{Transform: crs.Transform(crs.GCJ02, crs.CGCS2000)})

@@ -126,6 +126,9 @@ func (gr *grouping) childReport(c int32, code partition.Code, mp orb.MultiPolygo
 	case !cr.WithinRange:
 		notes = append(notes, fmt.Sprintf("%d households, above the maximum %d: no move of a whole atom brought it in range", gr.w[c], gr.d.max))
 	}
+	if gr.grown[c] {
+		notes = append(notes, "grown to the minimum area of one lattice cell")
+	}
 	if j := gr.joined[c]; j.islands > 0 {
 		notes = append(notes, fmt.Sprintf("includes %d island(s) without a child of their own (%d households)", j.islands, j.households))
 	}
