@@ -113,3 +113,13 @@ func parseBBox(v string, in crs.CRS) (orb.Bound, error) {
 	hi := crs.Convert(orb.Point{f[2], f[3]}, in, crs.CGCS2000)
 	return orb.Bound{Min: lo, Max: hi}, nil
 }
+
+// knownParams refuses a request with a query parameter not in allowed.
+func knownParams(c *gin.Context, allowed map[string]bool) error {
+	for k := range c.Request.URL.Query() {
+		if !allowed[k] {
+			return invalidf("unknown query parameter %q", k)
+		}
+	}
+	return nil
+}

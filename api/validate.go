@@ -38,10 +38,31 @@ func checkOptions(c *gin.Context) (tiling.Options, error) {
 	return opts, nil
 }
 
-// validateProposal serves POST /v1/validate: the tiling check of a posted
-// FeatureCollection, which is not stored. The answer is a FeatureCollection
-// of findings with `errors`, `warnings` and the per-parent `summary`.
+// proposalParams and storedParams are the query parameters of POST and
+// GET /v1/validate; any other is refused, so that a misspelt `parent` is
+// not silently a check against nothing.
+var (
+	proposalParams = map[string]bool{"crs": true, "rules": true, "area_tolerance": true, "sliver_width": true, "parent": true, "siblings": true, "as_of": true}
+	storedParams   = map[string]bool{"crs": true, "rules": true, "area_tolerance": true, "sliver_width": true, "root": true, "as_of": true}
+)
+
+// howToName tells a client how to give the parent a proposal lacks.
+const howToName = "check them against the stored parent with parent=CODE, or include the parent in the collection"
+
+// validateProposal serves POST /v1/validate[?parent=CODE&siblings=&as_of=]:
+// the tiling check of a posted FeatureCollection, which is not stored. The
+// answer is a FeatureCollection of findings with `errors`, `warnings` and
+// the per-parent `summary`. A collection in which some unit would be
+// checked against nothing (its parent neither posted nor named by parent=)
+// is refused, as is one with no parent and child at all. With parent=, the
+// stored parent and (unless siblings=false) its stored children that the
+// collection does not hold complete the family: it is checked as it would
+// be after publishing the collection (tiling.Against).
 func (s *Server) validateProposal(c *gin.Context) {
+	if err := knownParams(c, proposalParams); err != nil {
+		s.fail(c, err)
+		return
+	}
 	r, err := outCRS(c)
 	if err != nil {
 		s.fail(c, err)
@@ -53,7 +74,16 @@ func (s *Server) validateProposal(c *gin.Context) {
 		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	fams, _, err := tiling.FromCollection(body, crs.Transform(r, crs.CGCS2000), s.cfg.MaxFeatures, s.cfg.Limits)
+	units, err := tiling.ReadUnits(body, crs.Transform(r, crs.CGCS2000), s.cfg.MaxFeatures, s.cfg.Limits)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if units, err = s.againstStored(c, units); err != nil {
+		s.fail(c, err)
+		return
+	}
+	fams, err := tiling.Checkable(units, howToName)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -61,9 +91,45 @@ func (s *Server) validateProposal(c *gin.Context) {
 	s.runCheck(c, tiling.Slice(fams), opts, r)
 }
 
+// againstStored completes units with the stored unit of `parent` and its
+// stored children, when parent= is given.
+func (s *Server) againstStored(c *gin.Context, units []partition.Unit) ([]partition.Unit, error) {
+	code := c.Query("parent")
+	siblings := true
+	if v := c.Query("siblings"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, invalidf("siblings %q: want true or false", v)
+		}
+		siblings = b
+	}
+	if code == "" {
+		if c.Query("siblings") != "" || c.Query("as_of") != "" {
+			return nil, invalidf("siblings and as_of go with parent=CODE")
+		}
+		return units, nil
+	}
+	at, err := s.asOf(c)
+	if err != nil {
+		return nil, err
+	}
+	fam, _, err := tiling.StoredFamily(c.Request.Context(), s.store, partition.Code(code), at)
+	if err != nil {
+		return nil, err
+	}
+	if !siblings {
+		fam.Children = nil
+	}
+	return tiling.Against(units, *fam.Parent, fam.Children)
+}
+
 // validateStored serves GET /v1/validate?root=CODE[&as_of=]: the tiling
 // check of the stored hierarchy under root.
 func (s *Server) validateStored(c *gin.Context) {
+	if err := knownParams(c, storedParams); err != nil {
+		s.fail(c, err)
+		return
+	}
 	root := c.Query("root")
 	if root == "" {
 		s.fail(c, invalidf("root: give the code of the unit whose hierarchy to check"))

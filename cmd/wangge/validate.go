@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/wangge/wangge/geo"
@@ -18,9 +19,12 @@ import (
 	"github.com/wangge/wangge/partition/tiling"
 )
 
-// validateCmd runs the tiling check on a file (a proposal, nothing stored)
-// or on the stored hierarchy under --root. Exit 0: no error findings; 1:
-// error findings; 2: unusable input.
+// validateCmd runs the tiling check on a file (a proposal, nothing stored),
+// optionally against the --parent it was made for, or on the stored
+// hierarchy under --root. Exit 0: no error findings; 1: error findings; 2:
+// unusable input, which includes a file in which some unit would be checked
+// against nothing (its parent neither in the file nor given) and a file
+// with no parent and child at all.
 func validateCmd(ctx context.Context, args []string, e env) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	var sf storeFlags
@@ -30,18 +34,21 @@ func validateCmd(ctx context.Context, args []string, e env) int {
 	areaTol := fs.Float64("area-tolerance", 1, "gaps, overlaps and parts outside of this many m² or less are not reported (0: every piece)")
 	sliver := fs.Float64("sliver-width", 0.5, "a defect narrower than this many metres is a sliver (a warning)")
 	root := fs.String("root", "", "check the stored units under this code")
-	asOf := fs.Int64("as-of", 0, "with --root: the version to check (default: the latest)")
+	var pf parentFlags
+	fs.StringVar(&pf.spec, "parent", "", "check FILE against this parent: a stored unit's code, or a GeoJSON file of the parent feature")
+	fs.BoolVar(&pf.siblings, "siblings", true, "with a stored --parent: its stored children that FILE does not hold complete the family")
+	asOf := fs.Int64("as-of", 0, "with --root or a stored --parent: the version to read (default: the latest)")
 	crsName := fs.String("crs", "wgs84", "coordinate system of the input file and of the findings' geometry")
 	out := fs.String("out", "-", "write the report here")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: wangge validate [--format text|json|geojson] [--rules NAME|FILE] [--area-tolerance M2] [--sliver-width M] [--crs …] [FILE.geojson | --root CODE]")
+		fmt.Fprintln(e.stderr, "usage: wangge validate [--format text|json|geojson] [--rules NAME|FILE] [--area-tolerance M2] [--sliver-width M] [--crs …] (FILE.geojson [--parent CODE|FILE [--siblings=false]] | --root CODE) [--as-of N]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
 	r, err := crs.Parse(*crsName)
-	if err != nil || (*format != "text" && *format != "json" && *format != "geojson") || (fs.NArg() == 1) == (*root != "") || fs.NArg() > 1 {
+	if err != nil || (*format != "text" && *format != "json" && *format != "geojson") || (fs.NArg() == 1) == (*root != "") || fs.NArg() > 1 || (pf.spec != "" && *root != "") {
 		fs.Usage()
 		return exitInput
 	}
@@ -53,12 +60,8 @@ func validateCmd(ctx context.Context, args []string, e env) int {
 	var fams iter.Seq2[tiling.Family, error]
 	total := -1
 	if *root == "" {
-		f, closeFn, err := openFile(fs.Arg(0), e)
-		if err != nil {
-			return report(e, "validate", err)
-		}
-		defer closeFn()
-		list, _, err := tiling.FromCollection(f, crs.Transform(r, crs.CGCS2000), 0, geo.DefaultLimits)
+		pf.file, pf.at = fs.Arg(0), partition.AsOf{Version: *asOf}
+		list, err := pf.families(ctx, e, &sf, crs.Transform(r, crs.CGCS2000))
 		if err != nil {
 			return report(e, "validate "+fs.Arg(0), err)
 		}
@@ -95,9 +98,79 @@ func validateCmd(ctx context.Context, args []string, e env) int {
 	return exitOK
 }
 
-func openFile(name string, e env) (io.Reader, func(), error) {
-	r, _, closeFn, err := openInput(name, e)
-	return r, closeFn, err
+// parentFlags say what a proposal file is checked against.
+type parentFlags struct {
+	file, spec string // the proposal; --parent
+	siblings   bool
+	at         partition.AsOf
+}
+
+// howToName tells a user how to give the parent a file lacks.
+const howToName = "check them against it with --parent CODE|FILE (a stored unit's code, or a GeoJSON file of the parent feature), or, once they are published, check the stored hierarchy with --root CODE"
+
+// families reads the proposal, completes it with --parent and returns its
+// families, refusing a proposal in which some unit would be checked
+// against nothing (tiling.Checkable).
+func (pf *parentFlags) families(ctx context.Context, e env, sf *storeFlags, tr func(orb.Geometry) orb.Geometry) ([]tiling.Family, error) {
+	f, _, closeFn, err := openInput(pf.file, e)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	units, err := tiling.ReadUnits(f, tr, 0, geo.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	if pf.spec != "" {
+		if units, err = pf.complete(ctx, e, sf, tr, units); err != nil {
+			return nil, err
+		}
+	}
+	return tiling.Checkable(units, howToName)
+}
+
+// complete adds the parent of --parent and, from a store, its stored
+// children that the proposal does not hold (tiling.Against).
+func (pf *parentFlags) complete(ctx context.Context, e env, sf *storeFlags, tr func(orb.Geometry) orb.Geometry, units []partition.Unit) ([]partition.Unit, error) {
+	p, s, err := openParent(ctx, pf.spec, e, sf, tr)
+	if err != nil {
+		return nil, err
+	}
+	var siblings []partition.Unit
+	if s != nil {
+		defer s.Close()
+		fam, v, err := tiling.StoredFamily(ctx, s, partition.Code(pf.spec), pf.at)
+		if err != nil {
+			return nil, prefixed("--parent "+pf.spec+" is neither a file nor a stored unit", err)
+		}
+		p = fam.Parent
+		if pf.siblings {
+			siblings = fam.Children
+			fmt.Fprintf(e.stderr, "--parent %s: the stored unit of version %d, and the %d of its %d stored children that %s does not hold\n", p.Code, v, len(notIn(units, siblings)), len(fam.Children), pf.file)
+		} else {
+			fmt.Fprintf(e.stderr, "--parent %s: the stored unit of version %d, without its %d stored children (--siblings=false)\n", p.Code, v, len(fam.Children))
+		}
+	}
+	out, err := tiling.Against(units, *p, siblings)
+	if err != nil {
+		return nil, prefixed("--parent "+pf.spec, err)
+	}
+	return out, nil
+}
+
+// notIn returns the units of b whose code no unit of a has.
+func notIn(a, b []partition.Unit) []partition.Unit {
+	codes := make(map[partition.Code]bool, len(a))
+	for i := range a {
+		codes[a[i].Code] = true
+	}
+	var out []partition.Unit
+	for _, u := range b {
+		if !codes[u.Code] {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // familyBar shows progress over families on a terminal; total -1 when unknown.

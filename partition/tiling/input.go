@@ -15,11 +15,24 @@ import (
 // an invalid *partition.Error naming each feature: malformed JSON, a
 // non-areal geometry, an unreadable ring, unknown levels or kinds. What the
 // check exists to find — an invalid polygon, overlaps, gaps, duplicate or
-// ill-prefixed codes, sizes — is left to it.
+// ill-prefixed codes, sizes — is left to it. Units whose parent is absent
+// become roots, checked against nothing: a caller that reports to a user
+// reads with ReadUnits and makes families with Checkable instead.
 func FromCollection(r io.Reader, transform func(orb.Geometry) orb.Geometry, maxFeatures int, lim geo.Limits) ([]Family, int, error) {
-	d, err := partition.DecodeFeatureCollection(r, partition.DecodeOptions{Transform: transform, MaxFeatures: maxFeatures})
+	units, err := ReadUnits(r, transform, maxFeatures, lim)
 	if err != nil {
 		return nil, 0, err
+	}
+	return Families(units), len(units), nil
+}
+
+// ReadUnits reads the units of a proposal as FromCollection does, refusing
+// the same input, for a caller that completes them (Against) or checks
+// their hierarchy (Checkable) before making families.
+func ReadUnits(r io.Reader, transform func(orb.Geometry) orb.Geometry, maxFeatures int, lim geo.Limits) ([]partition.Unit, error) {
+	d, err := partition.DecodeFeatureCollection(r, partition.DecodeOptions{Transform: transform, MaxFeatures: maxFeatures})
+	if err != nil {
+		return nil, err
 	}
 	var problems []partition.Problem
 	for i := range d.Units {
@@ -29,9 +42,9 @@ func FromCollection(r io.Reader, transform func(orb.Geometry) orb.Geometry, maxF
 		}
 	}
 	if len(problems) > 0 {
-		return nil, 0, &partition.Error{Kind: partition.Invalid, Message: fmt.Sprintf("%d features cannot be checked", len(problems)), Problems: problems}
+		return nil, &partition.Error{Kind: partition.Invalid, Message: fmt.Sprintf("%d features cannot be checked", len(problems)), Problems: problems}
 	}
-	return Families(d.Units), len(d.Units), nil
+	return d.Units, nil
 }
 
 // Rules returns a built-in rule set by name or, when read is not nil, one
