@@ -12,6 +12,7 @@ import (
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/balance"
+	"github.com/wangge/wangge/partition/proposal"
 	"github.com/wangge/wangge/partition/tiling"
 )
 
@@ -32,11 +33,13 @@ type partitionRequest struct {
 	Current    json.RawMessage `json:"current"`
 	Method     string          `json:"method"`
 	JoinIsles  bool            `json:"join_small_islands"`
+	Redivide   bool            `json:"redivide"`
 }
 
 // partitionProposal serves POST /v1/partition: a proposed division (or a
-// rebalancing) as a FeatureCollection of units in the request's crs, with
-// the quality `report` (and `moves`) as foreign members. Nothing is stored.
+// rebalancing) as a FeatureCollection of units in the request's crs that
+// publishes as it is, with `report`, `moves`, `retire`, `attention` and
+// `tiling` as foreign members (proposal.WriteGeoJSON). Nothing is stored.
 func (s *Server) partitionProposal(c *gin.Context) {
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
@@ -63,32 +66,19 @@ func (s *Server) partitionProposal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var res balance.Result
-	var moves []balance.Move
-	if in.current == nil {
-		res, err = balance.Divide(ctx, in.parent, in.households, in.opts)
-	} else {
-		res, moves, err = balance.Rebalance(ctx, in.parent, in.current, in.households, in.opts)
-	}
+	p, err := proposal.Make(ctx, in)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Type", "application/geo+json")
 	c.Status(http.StatusOK)
-	if err := balance.WriteGeoJSON(c.Writer, &res, moves, toCRS(r)); err != nil {
+	if err := proposal.WriteGeoJSON(c.Writer, &p, toCRS(r)); err != nil {
 		s.log.WarnContext(ctx, "write proposal", "err", err)
 	}
 }
 
-type partitionIn struct {
-	parent     partition.Unit
-	households []balance.Household
-	current    []partition.Unit
-	opts       balance.Options
-}
-
-func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(orb.Geometry) orb.Geometry) (in partitionIn, err error) {
+func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(orb.Geometry) orb.Geometry) (in proposal.Request, err error) {
 	ctx := c.Request.Context()
 	level := partition.LevelGrid
 	if req.Level != "" {
@@ -96,7 +86,7 @@ func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(
 			return in, invalidf("level: %v", err)
 		}
 	}
-	in.opts = balance.Options{Min: req.Min, Max: req.Max, Level: level, Seed: req.Seed, Method: req.Method, JoinSmallIslands: req.JoinIsles}
+	in.Options = balance.Options{Min: req.Min, Max: req.Max, Level: level, Seed: req.Seed, Method: req.Method, JoinSmallIslands: req.JoinIsles}
 	if (req.Rules == "") == (req.Min == 0 && req.Max == 0) {
 		return in, invalidf("give either rules or min and max")
 	}
@@ -105,38 +95,43 @@ func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(
 		if err != nil {
 			return in, err
 		}
-		if in.opts.Min, in.opts.Max, err = balance.Band(rs, level); err != nil {
+		if in.Options.Min, in.Options.Max, err = balance.Band(rs, level); err != nil {
 			return in, err
 		}
+		in.Rules = rs
 	}
+	if req.Redivide && in.Rules == nil {
+		return in, invalidf("redivide: give rules, whose band for the level below re-divides the children of changed units")
+	}
+	in.Redivide, in.Store = req.Redivide, s.store
 	var code string
 	switch {
 	case len(req.Parent) == 0:
 		return in, invalidf("parent: give a Feature or a stored unit's code")
 	case json.Unmarshal(req.Parent, &code) == nil:
-		if in.parent, err = s.store.Unit(ctx, partition.Code(code), partition.AsOf{}); err != nil {
+		if in.Parent, err = s.store.Unit(ctx, partition.Code(code), partition.AsOf{}); err != nil {
 			return in, err
 		}
 	default:
-		if in.parent, err = balance.DecodeParent(req.Parent, tr); err != nil {
+		if in.Parent, err = balance.DecodeParent(req.Parent, tr); err != nil {
 			return in, err
 		}
 	}
 	if len(req.Households) == 0 {
 		return in, invalidf("households: give a FeatureCollection of Points")
 	}
-	if in.households, err = balance.DecodeHouseholds(req.Households, tr, s.cfg.MaxFeatures); err != nil {
+	if in.Households, err = balance.DecodeHouseholds(req.Households, tr, s.cfg.MaxFeatures); err != nil {
 		return in, err
 	}
 	if len(req.Barriers) > 0 {
-		if in.opts.Barriers, err = balance.DecodeBarriers(req.Barriers, tr, s.cfg.MaxFeatures); err != nil {
+		if in.Options.Barriers, err = balance.DecodeBarriers(req.Barriers, tr, s.cfg.MaxFeatures); err != nil {
 			return in, err
 		}
 	}
 	return in, s.currentChildren(c, req, &in, code, tr)
 }
 
-func (s *Server) currentChildren(c *gin.Context, req *partitionRequest, in *partitionIn, code string, tr func(orb.Geometry) orb.Geometry) error {
+func (s *Server) currentChildren(c *gin.Context, req *partitionRequest, in *proposal.Request, code string, tr func(orb.Geometry) orb.Geometry) error {
 	var word string
 	switch {
 	case len(req.Current) == 0 || string(req.Current) == "null":
@@ -147,7 +142,7 @@ func (s *Server) currentChildren(c *gin.Context, req *partitionRequest, in *part
 		}
 		return s.store.Units(c.Request.Context(), partition.Query{Parent: partition.Code(code)}, func(u partition.Unit) error {
 			if u.Polygonal() && len(u.Geometry) > 0 {
-				in.current = append(in.current, u)
+				in.Current = append(in.Current, u)
 			}
 			return nil
 		})
@@ -156,6 +151,6 @@ func (s *Server) currentChildren(c *gin.Context, req *partitionRequest, in *part
 	if err != nil {
 		return err
 	}
-	in.current = balance.CurrentOf(in.parent.Code, units)
+	in.Current = balance.CurrentOf(in.Parent.Code, units)
 	return nil
 }

@@ -42,11 +42,14 @@ type Decoded struct {
 	SoftParents []int
 }
 
-// rawCollection is a FeatureCollection with wangge's `vessels` foreign member.
+// rawCollection is a FeatureCollection with wangge's foreign members:
+// `vessels`, and `retire`, the codes a publish retires (a partitioner's
+// proposal carries the children it merged away).
 type rawCollection struct {
 	Type     string            `json:"type"`
 	Features []json.RawMessage `json:"features"`
 	Vessels  []json.RawMessage `json:"vessels"`
+	Retire   []string          `json:"retire"`
 }
 
 type rawFeature struct {
@@ -95,6 +98,13 @@ func DecodeFeatureCollection(r io.Reader, opts DecodeOptions) (Decoded, error) {
 			problems = append(problems, Problem{Index: -1, Code: v.ID, Field: fmt.Sprintf("vessels[%d]", i), Message: err.Error()})
 		}
 		out.Vessels = append(out.Vessels, v)
+	}
+	for i, c := range fc.Retire {
+		if c == "" {
+			problems = append(problems, Problem{Index: -1, Field: fmt.Sprintf("retire[%d]", i), Message: "empty code"})
+			continue
+		}
+		out.DeleteUnits = append(out.DeleteUnits, Code(c))
 	}
 	if len(problems) > 0 {
 		return out, &Error{Kind: Invalid, Message: fmt.Sprintf("%d problems in the input, nothing was written", len(problems)), Problems: problems}

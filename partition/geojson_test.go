@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -155,5 +156,33 @@ func TestDecodeDataV(t *testing.T) {
 	}
 	if ps := CheckUnit(&u, testLimits); len(ps) != 0 {
 		t.Errorf("a real county fails its own checks: %v", ps)
+	}
+}
+
+// TestDecodeRetire: the `retire` member (a partitioner's proposal carries
+// the children it merged away) becomes the changeset's retired codes; an
+// empty code is refused, naming its index.
+func TestDecodeRetire(t *testing.T) {
+	cases := []struct {
+		body    string
+		want    []Code
+		problem string
+	}{
+		{`{"type":"FeatureCollection","features":[],"retire":["330922100001003","330922100001003001"]}`, []Code{"330922100001003", "330922100001003001"}, ""},
+		{`{"type":"FeatureCollection","features":[]}`, nil, ""},
+		{`{"type":"FeatureCollection","features":[],"retire":["330922100001003",""]}`, nil, "retire[1]"},
+	}
+	for _, tc := range cases {
+		d, err := DecodeFeatureCollection(strings.NewReader(tc.body), DecodeOptions{})
+		if tc.problem != "" {
+			var pe *Error
+			if !errors.As(err, &pe) || len(pe.Problems) != 1 || pe.Problems[0].Field != tc.problem {
+				t.Errorf("%s: got %v, want a problem in %s", tc.body, err, tc.problem)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(d.DeleteUnits, tc.want) {
+			t.Errorf("%s: got %v, %v; want %v", tc.body, d.DeleteUnits, err, tc.want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/balance"
+	"github.com/wangge/wangge/partition/proposal"
 	"github.com/wangge/wangge/partition/tiling"
 )
 
@@ -22,7 +23,7 @@ type partitionFlags struct {
 	parent, households, rules, level, barriers, crsName, out, report, current, method string
 	min, max                                                                          int
 	seed                                                                              uint64
-	join                                                                              bool
+	join, redivide                                                                    bool
 }
 
 // partitionCmd proposes children of a parent (from the store by code, or
@@ -47,9 +48,10 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	fs.StringVar(&pf.report, "report", "", "write the quality report here (JSON) instead of a summary on stderr")
 	fs.StringVar(&pf.current, "current", "", "rebalance: the current children (a GeoJSON file, or \"stored\" for the stored children of --parent)")
 	fs.StringVar(&pf.method, "method", "", "grouping method: grow, bisect, or empty for the better of both")
+	fs.BoolVar(&pf.redivide, "redivide", false, "re-divide the children of every changed child with the rule set's band for their level (else they are listed as needing attention)")
 	fs.BoolVar(&pf.join, "join-small-islands", false, "join an inhabited island below the minimum to the nearest child instead of giving it a child of its own")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored] --out FILE.geojson [--report FILE]")
+		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored [--redivide]] --out FILE.geojson [--report FILE]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, e); !ok {
@@ -67,32 +69,24 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	if in.store != nil {
 		defer in.store.Close()
 	}
-	var res balance.Result
-	var moves []balance.Move
-	if in.current == nil {
-		res, err = balance.Divide(ctx, in.parent, in.households, in.opts)
-	} else {
-		res, moves, err = balance.Rebalance(ctx, in.parent, in.current, in.households, in.opts)
-	}
+	p, err := proposal.Make(ctx, in.req)
 	if err != nil {
 		return report(e, "partition", err)
 	}
-	if err := writeProposal(pf.out, &res, moves, r, e); err != nil {
+	if err := writeTo(pf.out, e, func(w io.Writer) error { return proposal.WriteGeoJSON(w, &p, crs.Transform(crs.CGCS2000, r)) }); err != nil {
 		return report(e, "partition", err)
 	}
-	if err := pf.writeReport(e, &res, moves); err != nil {
+	if err := pf.writeReport(e, &p); err != nil {
 		return report(e, "partition", err)
 	}
 	return exitOK
 }
 
-// partitionInputs are the decoded inputs of a run.
+// partitionInputs are the decoded inputs of a run, and the store opened
+// for a stored parent (nil for a parent file).
 type partitionInputs struct {
-	parent     partition.Unit
-	households []balance.Household
-	current    []partition.Unit
-	opts       balance.Options
-	store      partition.Store
+	req   proposal.Request
+	store partition.Store
 }
 
 func (pf *partitionFlags) inputs(ctx context.Context, e env, sf *storeFlags, r crs.CRS) (in partitionInputs, err error) {
@@ -101,42 +95,45 @@ func (pf *partitionFlags) inputs(ctx context.Context, e env, sf *storeFlags, r c
 	if err != nil {
 		return in, partition.Errorf(partition.Invalid, "--level: %v", err)
 	}
-	in.opts = balance.Options{Min: pf.min, Max: pf.max, Level: level, Seed: pf.seed, Method: pf.method, JoinSmallIslands: pf.join}
+	in.req.Options = balance.Options{Min: pf.min, Max: pf.max, Level: level, Seed: pf.seed, Method: pf.method, JoinSmallIslands: pf.join}
 	if pf.rules != "" {
 		rs, err := tiling.Rules(pf.rules, os.ReadFile)
 		if err != nil {
 			return in, err
 		}
-		if in.opts.Min, in.opts.Max, err = balance.Band(rs, level); err != nil {
+		if in.req.Options.Min, in.req.Options.Max, err = balance.Band(rs, level); err != nil {
 			return in, err
 		}
+		in.req.Rules = rs
 	}
-	if data, err := os.ReadFile(pf.parent); err == nil {
-		if in.parent, err = balance.DecodeParent(data, tr); err != nil {
-			return in, prefixed("--parent "+pf.parent, err)
-		}
-	} else if errors.Is(err, os.ErrNotExist) {
-		if in.store, _, err = sf.open(ctx, e, sf.logger(e)); err != nil {
-			return in, err
-		}
-		if in.parent, err = in.store.Unit(ctx, partition.Code(pf.parent), partition.AsOf{}); err != nil {
+	unit, store, err := openParent(ctx, pf.parent, e, sf, tr)
+	if err != nil {
+		return in, err
+	}
+	if unit != nil {
+		in.req.Parent = *unit
+	} else {
+		in.store, in.req.Store = store, store
+		if in.req.Parent, err = store.Unit(ctx, partition.Code(pf.parent), partition.AsOf{}); err != nil {
 			return in, prefixed("--parent "+pf.parent+" is neither a file nor a stored unit", err)
 		}
-	} else {
-		return in, partition.Errorf(partition.Invalid, "--parent %s: %v", pf.parent, err)
 	}
+	if pf.redivide && in.req.Rules == nil {
+		return in, partition.Errorf(partition.Invalid, "--redivide needs --rules, whose band for the level below re-divides the children of changed units")
+	}
+	in.req.Redivide = pf.redivide
 	data, err := readInput(pf.households, "--households")
 	if err != nil {
 		return in, err
 	}
-	if in.households, err = balance.DecodeHouseholds(data, tr, 0); err != nil {
+	if in.req.Households, err = balance.DecodeHouseholds(data, tr, 0); err != nil {
 		return in, prefixed("--households "+pf.households, err)
 	}
 	if pf.barriers != "" {
 		if data, err = readInput(pf.barriers, "--barriers"); err != nil {
 			return in, err
 		}
-		if in.opts.Barriers, err = balance.DecodeBarriers(data, tr, 0); err != nil {
+		if in.req.Options.Barriers, err = balance.DecodeBarriers(data, tr, 0); err != nil {
 			return in, prefixed("--barriers "+pf.barriers, err)
 		}
 	}
@@ -151,9 +148,9 @@ func (pf *partitionFlags) currentChildren(ctx context.Context, in *partitionInpu
 		if in.store == nil {
 			return partition.Errorf(partition.Invalid, "--current stored needs --parent to be a stored code")
 		}
-		return in.store.Units(ctx, partition.Query{Parent: in.parent.Code}, func(u partition.Unit) error {
+		return in.store.Units(ctx, partition.Query{Parent: in.req.Parent.Code}, func(u partition.Unit) error {
 			if u.Polygonal() && len(u.Geometry) > 0 {
-				in.current = append(in.current, u)
+				in.req.Current = append(in.req.Current, u)
 			}
 			return nil
 		})
@@ -166,7 +163,7 @@ func (pf *partitionFlags) currentChildren(ctx context.Context, in *partitionInpu
 	if err != nil {
 		return prefixed("--current "+pf.current, err)
 	}
-	in.current = balance.CurrentOf(in.parent.Code, units)
+	in.req.Current = balance.CurrentOf(in.req.Parent.Code, units)
 	return nil
 }
 
@@ -188,16 +185,12 @@ func readInput(name, flagName string) ([]byte, error) {
 	return data, nil
 }
 
-// writeProposal writes the children as unit features, the report and the
-// moves as foreign members.
-func writeProposal(out string, res *balance.Result, moves []balance.Move, r crs.CRS, e env) error {
-	return writeTo(out, e, func(w io.Writer) error { return balance.WriteGeoJSON(w, res, moves, crs.Transform(crs.CGCS2000, r)) })
-}
-
-func (pf *partitionFlags) writeReport(e env, res *balance.Result, moves []balance.Move) error {
-	rep := &res.Report
+func (pf *partitionFlags) writeReport(e env, p *proposal.Proposal) error {
+	rep, moves := &p.Report, p.Moves
+	errs, warns := p.Check.Count()
 	if pf.report != "" {
-		data, err := json.MarshalIndent(map[string]any{"report": rep, "moves": moves}, "", "  ")
+		data, err := json.MarshalIndent(map[string]any{"report": rep, "moves": moves, "retire": p.Retire, "attention": p.Attention,
+			"tiling": map[string]any{"errors": errs, "warnings": warns, "summary": p.Check.Summaries}}, "", "  ")
 		if err != nil {
 			return fmt.Errorf("encode report: %w", err)
 		}
@@ -211,8 +204,13 @@ func (pf *partitionFlags) writeReport(e env, res *balance.Result, moves []balanc
 		for _, m := range moves {
 			fmt.Fprintf(e.stderr, "move %s → %s: %d households, %.0f m²\n", m.From, m.To, m.Households, float64(m.Area))
 		}
+		for _, a := range p.Attention {
+			fmt.Fprintf(e.stderr, "attention %s: %s\n", a.Code, a.Reason)
+		}
 	}
 	fmt.Fprintf(e.stderr, "%d children by %s in %v: %d of %d feasible within %d–%d, Polsby–Popper mean %.3f min %.3f; %d households inside the parent, %d outside it (not counted)\n",
-		len(res.Children), rep.Method, rep.Elapsed.Round(1e6), rep.WithinFeasible(), rep.Feasible, rep.Min, rep.Max, rep.MeanPP, rep.MinPP, rep.Households, rep.Outside)
+		len(p.Children), rep.Method, rep.Elapsed.Round(1e6), rep.WithinFeasible(), rep.Feasible, rep.Min, rep.Max, rep.MeanPP, rep.MinPP, rep.Households, rep.Outside)
+	fmt.Fprintf(e.stderr, "affected subtree: %d re-divided below, %d retired, %d needing attention; tiling check %d errors, %d warnings\n",
+		len(p.Descendants), len(p.Retire), len(p.Attention), errs, warns)
 	return nil
 }

@@ -58,7 +58,9 @@ type ChildReport struct {
 	Parts        int              `json:"parts"`
 	WithinRange  bool             `json:"within_range"`
 	Feasible     bool             `json:"feasible"`
-	Note         string           `json:"note,omitempty"`
+	// Changed (rebalancing): the child's area is not the current one's.
+	Changed bool   `json:"changed,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Report is the quality of a division. WithinRange counts the children
@@ -119,9 +121,12 @@ func (r *Report) ShareWithinRange() float64 {
 }
 
 // Result is a proposed division: children in code order and its report.
+// Retired (rebalancing) holds the codes of current children merged into
+// others, which the proposal retires.
 type Result struct {
 	Children []partition.Unit
 	Report   Report
+	Retired  []partition.Code
 }
 
 // Divide proposes children of parent holding the households within the

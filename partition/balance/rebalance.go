@@ -3,6 +3,7 @@ package balance
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -94,8 +95,75 @@ func Rebalance(ctx context.Context, parent partition.Unit, current []partition.U
 		return Result{}, nil, fmt.Errorf("rebalance %s: %w", parent.Code, err)
 	}
 	res.Report.Outside, res.Report.Method = out, "rebalance"
+	gr.carry(&res, current, codes)
 	res.Report.Elapsed = time.Since(start)
 	return res, gr.moves(codes), nil
+}
+
+// carry keeps what the proposal did not change. A child that kept its code
+// keeps the current unit's name, kind, network, staff, population and free
+// properties (the quality figures are in the report, not added to them);
+// one that nothing touched keeps its polygon too, as stored. A child whose
+// area changed gets the households recounted and a population carried with
+// the households that moved (each current child's population shared out
+// in proportion to its households, or to its area when it has none; the
+// total is kept). The current children emptied by merges are Retired.
+func (gr *grouping) carry(res *Result, current []partition.Unit, codes []partition.Code) {
+	s := gr.d.s
+	n := len(gr.w)
+	changed := make([]bool, n)
+	hhFrom := make([]float64, len(current)) // households of each current child, by the atoms
+	areaFrom := make([]float64, len(current))
+	share := map[[2]int32][2]float64{} // (from, to) → households, area
+	for a := range s.atoms {
+		from, to := gr.original[a], gr.child[a]
+		if from != to {
+			changed[from], changed[to] = true, true
+		}
+		w, ar := float64(s.atoms[a].w), float64(s.atoms[a].area)
+		hhFrom[from] += w
+		areaFrom[from] += ar
+		x := share[[2]int32{from, to}]
+		share[[2]int32{from, to}] = [2]float64{x[0] + w, x[1] + ar}
+	}
+	pop := make([]float64, n)
+	for k, x := range share {
+		from, to := k[0], k[1]
+		p := float64(current[from].Population)
+		switch {
+		case hhFrom[from] > 0:
+			pop[to] += p * x[0] / hhFrom[from]
+		case areaFrom[from] > 0:
+			pop[to] += p * x[1] / areaFrom[from]
+		}
+	}
+	byCode := map[partition.Code]int32{}
+	for c := range codes {
+		byCode[codes[c]] = int32(c)
+	}
+	for i := range res.Children {
+		u := &res.Children[i]
+		c := byCode[u.Code]
+		r := &res.Report.Children[i]
+		r.Changed = changed[c]
+		if int(c) >= len(current) {
+			u.Population = int(math.Round(pop[c]))
+			continue
+		}
+		cur := current[c]
+		u.Name, u.Kind, u.Network, u.Staff, u.Props = cur.Name, cur.Kind, cur.Network, cur.Staff, cur.Props
+		u.Population = cur.Population
+		if !changed[c] {
+			u.Geometry = cur.Geometry
+			continue
+		}
+		u.Population = int(math.Round(pop[c]))
+	}
+	for c := range current {
+		if len(gr.members[c]) == 0 {
+			res.Retired = append(res.Retired, codes[c])
+		}
+	}
 }
 
 // markOutline marks the current children's vertices that are not the
