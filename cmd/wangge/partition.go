@@ -51,7 +51,7 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	fs.BoolVar(&pf.redivide, "redivide", false, "re-divide the children of every changed child with the rule set's band for their level (else they are listed as needing attention)")
 	fs.BoolVar(&pf.join, "join-small-islands", false, "join an inhabited island below the minimum to the nearest child instead of giving it a child of its own")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored [--redivide]] --out FILE.geojson [--report FILE]")
+		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored] [--redivide] --out FILE.geojson [--report FILE]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, e); !ok {

@@ -29,6 +29,16 @@
 // computed separately and need snapping), locating a household is two
 // divisions instead of a cgo call, and the package stays pure Go.
 //
+// # Households
+//
+// A household counts where it lies: in the atom that contains it under
+// geo's boundary rule (the router's), so in exactly one child. A household
+// outside the parent — a household file may be the county's — reaches no
+// atom and no child; Report.Outside counts them. Children's borders are atom
+// edges, so a child's households are the points inside its polygon (along
+// the parent's outline, where the child follows the parent's own edge and
+// the atoms a crossing off it by rounding, up to 1e-9 m).
+//
 // # Grouping
 //
 // Atoms are grouped per region — a connected piece of land (an island), cut
@@ -56,6 +66,13 @@
 // follows a barrier to within one lattice cell. A barrier region too small
 // (or otherwise impossible) to hold children within the band is merged with
 // a neighbouring region across the barrier: the band wins over the barrier.
+//
+// # No slivers
+//
+// A child of a region divided in several holds at least one full lattice
+// cell of area (or the region's mean share, when smaller): a child the
+// grouping left smaller (a dense building on a scrap of coast) is grown by
+// the neighbouring atoms that cost the fewest households (sliver.go).
 //
 // # Compactness
 //
