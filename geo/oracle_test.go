@@ -12,11 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-)
 
-// boundaryDir holds the real boundaries, seen from this package's directory:
-// the repository sits beside shared/ (see shared/data/boundaries/README.md).
-const boundaryDir = "../../shared/data/boundaries"
+	"github.com/wangge/wangge/internal/shareddata"
+)
 
 // boundary is one real feature: its file, name and geometry (GCJ-02 lon/lat,
 // which does not matter for comparing two area computations).
@@ -28,9 +26,10 @@ type boundary struct {
 
 func (b boundary) String() string { return b.file + " " + b.name }
 
-// loadBoundaries reads every feature of every GeoJSON file in boundaryDir.
+// loadBoundaries reads every feature of every GeoJSON file of the shared boundaries.
 func loadBoundaries(tb testing.TB) []boundary {
 	tb.Helper()
+	boundaryDir := shareddata.Boundaries(tb)
 	files, err := filepath.Glob(filepath.Join(boundaryDir, "*.geojson"))
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("no boundaries in %s (err %v): the tests need shared/data/boundaries beside the repository", boundaryDir, err)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/internal/shareddata"
 )
 
 // TestAppendFeatureAsOrb: AppendFeature writes, byte for byte, what
@@ -14,7 +16,7 @@ import (
 // escape and float form, with and without a transform.
 func TestAppendFeatureAsOrb(t *testing.T) {
 	var units []Unit
-	for _, path := range []string{"../data/sample/shengsi.geojson", "../../shared/data/boundaries/330900_zhoushan_full_2021.geojson"} {
+	for _, path := range []string{"../data/sample/shengsi.geojson", shareddata.Boundary(t, "330900_zhoushan_full_2021.geojson")} {
 		f, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wangge/wangge/internal/shareddata"
 )
 
 // memLookup is the latest version as a map: enough for the pure checks.
@@ -129,9 +131,9 @@ func TestDecodeNative(t *testing.T) {
 }
 
 func TestDecodeDataV(t *testing.T) {
-	f, err := os.Open("../../shared/data/boundaries/330900_zhoushan_full_2021.geojson")
+	f, err := os.Open(shareddata.Boundary(t, "330900_zhoushan_full_2021.geojson"))
 	if err != nil {
-		t.Fatalf("the shared boundaries must sit beside the repository: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	d, err := DecodeFeatureCollection(f, DecodeOptions{})

@@ -13,12 +13,11 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/partition"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-const boundaries = "../../../shared/data/boundaries"
 
 // realCases are real DataV boundaries (GCJ-02, converted on load): a city
 // outline and its districts. The *_full files share edges between
@@ -38,9 +37,9 @@ func loadUnits(t testing.TB, files ...string) []partition.Unit {
 	var units []partition.Unit
 	tr := func(g orb.Geometry) orb.Geometry { return crs.ConvertGeometry(g, crs.GCJ02, crs.CGCS2000) }
 	for _, f := range files {
-		r, err := os.Open(filepath.Join(boundaries, f))
+		r, err := os.Open(shareddata.Boundary(t, f))
 		if err != nil {
-			t.Fatalf("open %s (the shared boundaries folder is ../shared from the repository root): %v", f, err)
+			t.Fatal(err)
 		}
 		d, err := partition.DecodeFeatureCollection(r, partition.DecodeOptions{Transform: tr})
 		r.Close()
