@@ -87,18 +87,18 @@ func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(
 		}
 	}
 	in.Options = balance.Options{Min: req.Min, Max: req.Max, Level: level, Seed: req.Seed, Method: req.Method, JoinSmallIslands: req.JoinIsles}
-	if (req.Rules == "") == (req.Min == 0 && req.Max == 0) {
-		return in, invalidf("give either rules or min and max")
+	if req.Rules == "" && req.Min == 0 && req.Max == 0 {
+		return in, invalidf("give rules, or min and max (or both: min and max then override the rule set's band for the level)")
 	}
 	if req.Rules != "" {
-		rs, err := tiling.Rules(req.Rules, nil)
-		if err != nil {
+		if in.Rules, err = tiling.Rules(req.Rules, nil); err != nil {
 			return in, err
 		}
-		if in.Options.Min, in.Options.Max, err = balance.Band(rs, level); err != nil {
-			return in, err
+		if req.Min == 0 && req.Max == 0 {
+			if in.Options.Min, in.Options.Max, err = balance.Band(in.Rules, level); err != nil {
+				return in, err
+			}
 		}
-		in.Rules = rs
 	}
 	if req.Redivide && in.Rules == nil {
 		return in, invalidf("redivide: give rules, whose band for the level below re-divides the children of changed units")

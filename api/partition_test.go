@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestPartition(t *testing.T) {
 				{"feature parent", fmt.Sprintf(`{"parent":%s,"households":%s,"rules":"zhejiang","seed":2}`, parentFeature, hh), 200, `"report"`},
 				{"stored parent", fmt.Sprintf(`{"parent":"330922100001","households":%s,"min":300,"max":500,"level":"grid"}`, hh), 200, `"report"`},
 				{"rebalance stored", fmt.Sprintf(`{"parent":"330922100001","households":%s,"rules":"zhejiang","current":"stored"}`, hh), 200, `"moves"`},
-				{"no band", fmt.Sprintf(`{"parent":"330922100001","households":%s}`, hh), 400, "rules or min and max"},
+				{"no band", fmt.Sprintf(`{"parent":"330922100001","households":%s}`, hh), 400, "give rules, or min and max"},
 				{"unknown field", `{"parent":"330922100001","household":{}}`, 400, "unknown field"},
 				{"bad weight", `{"parent":"330922100001","rules":"zhejiang","households":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[122.401,30.701]},"properties":{"households":-1}}]}}`, 400, "whole number"},
 				{"unknown parent", fmt.Sprintf(`{"parent":"330922100009","households":%s,"rules":"zhejiang"}`, hh), 404, "not_found"},
@@ -94,5 +95,90 @@ func TestPartition(t *testing.T) {
 				t.Errorf("after proposals the store has %d children of the community, want the 16 published", len(fc.Features))
 			}
 		})
+	}
+}
+
+// TestProposalPublishesBack is the planner's round trip on the sample
+// county: rebalance the grids of 菜园第2社区 (a band of 310–400 moves
+// households between some of its five grids), publish the answer as it
+// is, and read the division back. The grids keep their staff (the issue
+// saw publishing erase a five-person roster); without redivide the
+// micro-grids under changed grids are named in `attention` and the stored
+// check shows their defects, with redivide the community's subtree tiles.
+func TestProposalPublishesBack(t *testing.T) {
+	sample, err := os.ReadFile("../data/sample/shengsi.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hh, err := os.ReadFile("../data/sample/shengsi_households.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type doc struct {
+		Report    balance.Report
+		Retire    []string
+		Attention []struct{ Code, Reason string }
+		Tiling    struct{ Errors int }
+	}
+	staffOf := func(s *server) map[string]string {
+		var fc struct {
+			Features []struct{ Properties map[string]any }
+		}
+		json.Unmarshal(s.get("/v1/units?parent=330922100002", 200), &fc)
+		out := map[string]string{}
+		for _, f := range fc.Features {
+			b, _ := json.Marshal(f.Properties["staff"])
+			out[f.Properties["code"].(string)] = string(b)
+		}
+		return out
+	}
+	for name, st := range stores(t) {
+		for _, redivide := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/redivide=%v", name, redivide), func(t *testing.T) {
+				s := start(t, st, api.Config{})
+				if code, b := s.do("POST", "/v1/versions?crs=cgcs2000&note=sample", string(sample)); code != 201 {
+					t.Fatalf("publish the sample: %d %.300s", code, b)
+				}
+				before := staffOf(s)
+				body := fmt.Sprintf(`{"parent":"330922100002","households":%s,"rules":"zhejiang","min":310,"max":400,"current":"stored","crs":"cgcs2000","redivide":%v}`, hh, redivide)
+				code, answer := s.do("POST", "/v1/partition", body)
+				if code != 200 {
+					t.Fatalf("propose: %d %.300s", code, answer)
+				}
+				var d doc
+				if err := json.Unmarshal(answer, &d); err != nil {
+					t.Fatal(err)
+				}
+				changed := 0
+				for _, c := range d.Report.Children {
+					if c.Changed {
+						changed++
+					}
+				}
+				if changed == 0 {
+					t.Fatalf("fixture: the rebalancing changed no grid")
+				}
+				if !redivide && len(d.Attention) < changed {
+					t.Errorf("%d grids changed, %d units need attention; want every changed grid with micro-grids named", changed, len(d.Attention))
+				}
+				if redivide && d.Tiling.Errors > 0 {
+					t.Errorf("re-divided proposal: %d errors in the affected subtree", d.Tiling.Errors)
+				}
+				if code, b := s.do("POST", "/v1/versions?crs=cgcs2000&note=rebalance", string(answer)); code != 201 {
+					t.Fatalf("publish the answer: %d %.300s", code, b)
+				}
+				after := staffOf(s)
+				for code, staff := range before {
+					if after[code] != staff {
+						t.Errorf("%s: staff %s after publishing, was %s", code, after[code], staff)
+					}
+				}
+				var rep struct{ Errors int }
+				json.Unmarshal(s.get("/v1/validate?root=330922100002", 200), &rep)
+				if redivide != (rep.Errors == 0) {
+					t.Errorf("stored check after publishing: %d errors (redivide %v)", rep.Errors, redivide)
+				}
+			})
+		}
 	}
 }

@@ -38,7 +38,7 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	fs.StringVar(&pf.parent, "parent", "", "the unit to divide: a stored code, or a GeoJSON file (its first polygon feature)")
 	fs.StringVar(&pf.households, "households", "", "GeoJSON FeatureCollection of Points, optional `households` weight (default 1)")
 	fs.StringVar(&pf.rules, "rules", "", "household band from a rule set: zhejiang, zaozhuang or a JSON rule-set file")
-	fs.IntVar(&pf.min, "min", 0, "fewest households per child (with --max, instead of --rules)")
+	fs.IntVar(&pf.min, "min", 0, "fewest households per child (with --max: instead of the band of --rules, which still sizes the check and --redivide)")
 	fs.IntVar(&pf.max, "max", 0, "most households per child")
 	fs.StringVar(&pf.level, "level", "grid", "level of the children: grid, microgrid, community or street")
 	fs.StringVar(&pf.barriers, "barriers", "", "GeoJSON FeatureCollection of LineStrings children should not straddle")
@@ -51,14 +51,14 @@ func partitionCmd(ctx context.Context, args []string, e env) int {
 	fs.BoolVar(&pf.redivide, "redivide", false, "re-divide the children of every changed child with the rule set's band for their level (else they are listed as needing attention)")
 	fs.BoolVar(&pf.join, "join-small-islands", false, "join an inhabited island below the minimum to the nearest child instead of giving it a child of its own")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored] [--redivide] --out FILE.geojson [--report FILE]")
+		fmt.Fprintln(e.stderr, "usage: wangge partition --parent CODE|FILE --households FILE (--rules NAME | --min N --max N | both) [--level grid] [--barriers FILE] [--seed N] [--crs …] [--current FILE|stored] [--redivide] --out FILE.geojson [--report FILE]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
 	r, err := crs.Parse(pf.crsName)
-	if err != nil || pf.parent == "" || pf.households == "" || pf.out == "" || fs.NArg() > 0 || (pf.rules == "") == (pf.min == 0 && pf.max == 0) {
+	if err != nil || pf.parent == "" || pf.households == "" || pf.out == "" || fs.NArg() > 0 || (pf.rules == "" && pf.min == 0 && pf.max == 0) {
 		fs.Usage()
 		return exitInput
 	}
@@ -97,14 +97,14 @@ func (pf *partitionFlags) inputs(ctx context.Context, e env, sf *storeFlags, r c
 	}
 	in.req.Options = balance.Options{Min: pf.min, Max: pf.max, Level: level, Seed: pf.seed, Method: pf.method, JoinSmallIslands: pf.join}
 	if pf.rules != "" {
-		rs, err := tiling.Rules(pf.rules, os.ReadFile)
-		if err != nil {
+		if in.req.Rules, err = tiling.Rules(pf.rules, os.ReadFile); err != nil {
 			return in, err
 		}
-		if in.req.Options.Min, in.req.Options.Max, err = balance.Band(rs, level); err != nil {
-			return in, err
+		if pf.min == 0 && pf.max == 0 {
+			if in.req.Options.Min, in.req.Options.Max, err = balance.Band(in.req.Rules, level); err != nil {
+				return in, err
+			}
 		}
-		in.req.Rules = rs
 	}
 	unit, store, err := openParent(ctx, pf.parent, e, sf, tr)
 	if err != nil {
