@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/crs"
+	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/store/storetest"
 )
@@ -18,7 +19,7 @@ func dataVUnits(t *testing.T) []partition.Unit {
 	t.Helper()
 	var units []partition.Unit
 	for _, f := range []string{"330900_zhoushan_outline", "330900_zhoushan_full", "320100_nanjing_outline", "320100_nanjing_full"} {
-		fh, err := os.Open("../../data/sample/" + f + ".geojson") // the bundled copies of the shared DataV files
+		fh, err := os.Open(shareddata.Boundary(t, f+".geojson"))
 		if err != nil {
 			t.Fatal(err)
 		}
