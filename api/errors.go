@@ -32,12 +32,28 @@ func status(kind partition.ErrorKind) int {
 		return http.StatusConflict
 	case partition.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case partition.Untiled:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
 
 // fail writes err as the error body with its status and aborts the request.
 func (s *Server) fail(c *gin.Context, err error) {
+	code, body := s.errorOf(c, err)
+	c.AbortWithStatusJSON(code, body)
+}
+
+// failWith is fail with more members beside "error" in the body (a
+// refused publish's tiling report and findings).
+func (s *Server) failWith(c *gin.Context, err error, more gin.H) {
+	code, body := s.errorOf(c, err)
+	more["error"] = body.Error
+	c.AbortWithStatusJSON(code, more)
+}
+
+// errorOf maps err onto its status and the one error shape.
+func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = partition.Errorf(partition.TooLarge, "request body is larger than the limit of %d bytes", mbe.Limit)
@@ -58,7 +74,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 		body.Error.Message = "internal error"
 	}
-	c.AbortWithStatusJSON(status(kind), body)
+	return status(kind), body
 }
 
 func invalidf(format string, args ...any) error {

@@ -14,8 +14,10 @@ import (
 )
 
 // export serves GET /v1/export?root=CODE&format=geojson|gpkg&version=N: the
-// units of one version (all, or a root and its descendants, the root losing
-// its parent) and their vessels. GeoJSON streams from the store to the
+// units of one version (all, or a root and its descendants) and their
+// vessels. In GeoJSON the root keeps its parent, so that an edited export
+// publishes back into place; in a GeoPackage, a store of its own, it has
+// none (gpkg.WriteExport). GeoJSON streams from the store to the
 // client with constant memory; a GeoPackage is written by
 // Config.WriteGPKG into a temporary file (SQLite needs one), constant memory
 // too, then sent and removed.

@@ -17,20 +17,20 @@ import (
 
 // TestExport streams /v1/export as GeoJSON and as a GeoPackage from each
 // store, for a whole version and for subtrees, and reads the GeoPackage
-// back with the gpkg store.
+// back with the gpkg store. In GeoJSON the root keeps its stored parent; in
+// the GeoPackage, a store of its own, it has none.
 func TestExport(t *testing.T) {
 	for name, st := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			gisfixture.Publish(t, st, "../data/sample", 20, 20)
 			s := start(t, st, api.Config{WriteGPKG: gpkg.WriteExport})
 			for _, c := range []struct {
-				root            string
-				units, vessels  int
-				rootHasNoParent bool
+				root           string
+				units, vessels int
 			}{
-				{"", 2 + 15 + 406 + 4, 2, false},
-				{string(gisfixture.Street), 406, 0, true},
-				{string(gisfixture.District), 1 + 406 + 4, 2, true},
+				{"", 2 + 15 + 406 + 4, 2},
+				{string(gisfixture.Street), 406, 0},
+				{string(gisfixture.District), 1 + 406 + 4, 2},
 			} {
 				t.Run("geojson "+c.root, func(t *testing.T) {
 					var fc struct {
@@ -45,8 +45,15 @@ func TestExport(t *testing.T) {
 					if len(fc.Features) != c.units || len(fc.Vessels) != c.vessels {
 						t.Errorf("got %d units and %d vessels, want %d and %d", len(fc.Features), len(fc.Vessels), c.units, c.vessels)
 					}
-					if c.rootHasNoParent && (fc.Features[0].Properties.Parent != nil || *fc.Features[0].Properties.Code != c.root) {
-						t.Errorf("the first feature is not the root without a parent")
+					if c.root == "" {
+						return
+					}
+					var stored struct{ Properties struct{ Parent *string } }
+					if err := json.Unmarshal(s.get("/v1/units/"+c.root, 200), &stored); err != nil || stored.Properties.Parent == nil {
+						t.Fatalf("stored root %s: parent %v (%v), want one", c.root, stored.Properties.Parent, err)
+					}
+					if p := fc.Features[0].Properties; *p.Code != c.root || p.Parent == nil || *p.Parent != *stored.Properties.Parent {
+						t.Errorf("the first feature is %v with parent %v, want the root %s with its parent %s", *p.Code, p.Parent, c.root, *stored.Properties.Parent)
 					}
 				})
 				t.Run("gpkg "+c.root, func(t *testing.T) {
@@ -73,6 +80,15 @@ func TestExport(t *testing.T) {
 					}
 					if n != c.units || nv != c.vessels {
 						t.Errorf("the GeoPackage holds %d units and %d vessels, want %d and %d", n, nv, c.units, c.vessels)
+					}
+					if c.root == "" {
+						return
+					}
+					if r, err := back.Unit(ctx, partition.Code(c.root), partition.AsOf{}); err != nil || r.Parent != "" {
+						t.Errorf("the GeoPackage's root %s: parent %q (%v), want none", c.root, r.Parent, err)
+					}
+					if !strings.Contains(vs[0].Note, "not in this file") {
+						t.Errorf("the GeoPackage's note %q does not say the root's parent is left out", vs[0].Note)
 					}
 				})
 			}

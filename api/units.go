@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/tiling"
 )
 
 // units serves GET /v1/units as a GeoJSON FeatureCollection, streamed page
@@ -175,10 +178,36 @@ func (s *Server) versions(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"versions": vs})
 }
 
-// publish serves POST /v1/versions: a FeatureCollection of units (and
-// vessels) published as a new version, all or nothing.
+// publishParams are the query parameters of POST /v1/versions; any other
+// is refused, so that a misspelt require=tiling does not publish unchecked.
+var publishParams = map[string]bool{"crs": true, "note": true, "require": true, "findings": true}
+
+// publish serves POST /v1/versions[?crs=&note=&require=tiling&findings=geojson]:
+// a FeatureCollection of units (and vessels) published as a new version,
+// all or nothing. The tiling check runs first on the families the
+// changeset touches, read with the latest version (tiling.CheckChangeset),
+// after the checks Publish makes (unusable input is refused as invalid
+// first), and the answer carries its summary in `tiling` and, with
+// findings=geojson, the findings as a FeatureCollection in `findings`.
+// Error findings do not stop the publish — real boundary files have gaps
+// that must still import — unless require=tiling: then the changeset is
+// refused with 422 (code untiled, a detail per error finding, `tiling` and
+// `findings` beside `error`) and nothing is written.
+//
+// Roles do not exist yet: once they do (the review-chain issue), only an
+// admin may publish without require=tiling.
 func (s *Server) publish(c *gin.Context) {
+	ctx := c.Request.Context()
+	if err := knownParams(c, publishParams); err != nil {
+		s.fail(c, err)
+		return
+	}
 	in, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	require, withFindings, err := publishOptions(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -189,18 +218,61 @@ func (s *Server) publish(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := partition.ResolveSoftParents(c.Request.Context(), &d, s.store); err != nil {
+	if _, err := partition.ResolveSoftParents(ctx, &d, s.store); err != nil {
 		s.fail(c, err)
 		return
 	}
 	d.Note = c.Query("note")
-	v, err := s.store.Publish(c.Request.Context(), d.Changeset)
+	rep, err := tiling.CheckChangeset(ctx, s.store, &d.Changeset, tiling.DefaultOptions(), s.cfg.Limits)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.router.ReloadTo(c.Request.Context(), v.Number); err != nil { // route from the new version at once
-		s.log.ErrorContext(c.Request.Context(), "router reload after publish", "version", v.Number, "err", err)
+	findings := func() json.RawMessage {
+		var buf bytes.Buffer
+		if err := tiling.WriteGeoJSON(&buf, &rep.Report, toCRS(in), 0); err != nil {
+			s.log.ErrorContext(ctx, "encode findings", "err", err)
+			return json.RawMessage("null")
+		}
+		return buf.Bytes()
 	}
-	c.JSON(http.StatusCreated, gin.H{"version": v, "units": len(d.Units), "vessels": len(d.Vessels)})
+	if require {
+		if err := rep.Refusal(&d.Changeset); err != nil {
+			s.failWith(c, err, gin.H{"tiling": rep.Summary(), "findings": findings()})
+			return
+		}
+	}
+	v, err := s.store.Publish(ctx, d.Changeset)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.router.ReloadTo(ctx, v.Number); err != nil { // route from the new version at once
+		s.log.ErrorContext(ctx, "router reload after publish", "version", v.Number, "err", err)
+	}
+	res := gin.H{"version": v, "units": len(d.Units), "vessels": len(d.Vessels), "tiling": rep.Summary()}
+	if withFindings {
+		res["findings"] = findings()
+	}
+	c.JSON(http.StatusCreated, res)
+}
+
+// publishOptions parses require (tiling: refuse a changeset with tiling
+// errors) and findings (geojson: answer the findings).
+func publishOptions(c *gin.Context) (require, findings bool, err error) {
+	switch v := c.Query("require"); v {
+	case "":
+	case "tiling":
+		require = true
+	default:
+		return false, false, invalidf("require %q: want tiling (refuse the publish when the tiling check finds errors)", v)
+	}
+	switch v := c.Query("findings"); v {
+	case "":
+	case "geojson":
+		findings = true
+	default:
+		return false, false, invalidf("findings %q: want geojson (the findings of the tiling check as a FeatureCollection)", v)
+	}
+	return require, findings, nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/wangge/wangge/geo"
 )
 
 // ErrorKind is the one error vocabulary, mapped to HTTP statuses in api and
@@ -16,6 +18,10 @@ const (
 	NotFound ErrorKind = "not_found"
 	Conflict ErrorKind = "conflict"
 	TooLarge ErrorKind = "too_large"
+	// Untiled refuses a publish that asked for an exact tiling (require=tiling,
+	// --require-tiling) when the tiling check of the families it touches
+	// finds errors: the input is usable, the division it would make is not.
+	Untiled  ErrorKind = "untiled"
 	Internal ErrorKind = "internal"
 )
 
@@ -25,6 +31,11 @@ type Problem struct {
 	Code    string `json:"code,omitempty"` // unit code or vessel id, when known
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
+	// A tiling finding that refuses a publish (kind Untiled) also gives its
+	// rule, the units involved (Finding.Codes) and the defect's area.
+	Rule  Rule             `json:"rule,omitempty"`
+	Codes []Code           `json:"codes,omitempty"`
+	Area  geo.SquareMeters `json:"area_m2,omitempty"`
 }
 
 func (p Problem) String() string {
@@ -38,7 +49,13 @@ func (p Problem) String() string {
 		}
 		fmt.Fprintf(&b, "(%s)", p.Code)
 	}
-	if p.Field != "" {
+	switch {
+	case p.Rule != "": // a tiling finding: its rule, codes and area, as validate prints them
+		fmt.Fprintf(&b, " %s %v", p.Rule, p.Codes)
+		if p.Area > 0 {
+			fmt.Fprintf(&b, " %.2f m²", float64(p.Area))
+		}
+	case p.Field != "":
 		fmt.Fprintf(&b, " %s", p.Field)
 	}
 	if b.Len() > 0 {

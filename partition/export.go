@@ -12,8 +12,11 @@ import (
 // Export walks what an export of one version holds — every unit, or a
 // root and its descendants, then the vessels of the membership units
 // exported — with constant memory: units stream from the store in code
-// order, which is parents-first, and the root of a subtree loses its parent
-// so that the export is a division of its own that imports anywhere.
+// order, which is parents-first. The root of a subtree keeps its parent, so
+// that an edited export publishes back into place (a changeset whose units
+// name a parent it does not hold is checked against the stored parent);
+// DetachRoot drops it, for a file that must be a division of its own (a
+// GeoPackage export is a store, whose every parent must be in it).
 //
 // A descendant of the root has a code that starts with the root's
 // significant prefix (CheckChangeset enforces it), but not every code with
@@ -27,6 +30,8 @@ type Export struct {
 	Store Store
 	At    AsOf // the version; pin it (AsOf{Version: n}) so that units and vessels agree
 	Root  Code // "" exports everything
+	// DetachRoot exports the root without its parent.
+	DetachRoot bool
 
 	members map[Code]bool
 	units   int
@@ -52,7 +57,9 @@ func (x *Export) Units(ctx context.Context, fn func(Unit) error) error {
 		}
 		switch {
 		case u.Code == x.Root:
-			u.Parent = ""
+			if x.DetachRoot {
+				u.Parent = ""
+			}
 		case !slices.Contains(stack, u.Parent):
 			return nil
 		}

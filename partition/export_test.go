@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 // TestExport checks which units and vessels an export of a subtree holds,
 // including a unit whose code lies in the root's code space but which
 // hangs from the root's parent (with a child of its own): neither is a
-// descendant of the root.
+// descendant of the root. The root keeps its parent, unless DetachRoot.
 func TestExport(t *testing.T) {
 	ctx := context.Background()
 	s, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
@@ -33,19 +34,29 @@ func TestExport(t *testing.T) {
 	if _, err := s.Publish(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
+	parentOf := map[string]any{}
+	for _, u := range cs.Units {
+		if u.Parent != "" {
+			parentOf[string(u.Code)] = string(u.Parent)
+		}
+	}
 	for _, c := range []struct {
 		root    partition.Code
+		detach  bool
 		units   int
 		vessels int
 	}{
-		{"", 14, 3},
-		{"330922000000", 11, 3}, // not the stray street and its community
-		{"330922100000", 6, 0},
-		{"330922900000001", 2, 2},
-		{"330922100001001001", 1, 0},
+		{"", false, 14, 3},
+		{"330922000000", false, 11, 3}, // not the stray street and its community
+		{"330922000000", true, 11, 3},
+		{"330922100000", false, 6, 0},
+		{"330922100000", true, 6, 0},
+		{"330922900000001", false, 2, 2},
+		{"330922100001001001", false, 1, 0},
+		{"330922100001001001", true, 1, 0},
 	} {
-		t.Run(string(c.root), func(t *testing.T) {
-			x := partition.Export{Store: s, At: partition.AsOf{Version: 1}, Root: c.root}
+		t.Run(fmt.Sprintf("%s detach=%v", c.root, c.detach), func(t *testing.T) {
+			x := partition.Export{Store: s, At: partition.AsOf{Version: 1}, Root: c.root, DetachRoot: c.detach}
 			var buf bytes.Buffer
 			if err := x.WriteGeoJSON(ctx, &buf, nil); err != nil {
 				t.Fatal(err)
@@ -64,8 +75,15 @@ func TestExport(t *testing.T) {
 				if code := f.Properties["code"]; code == string(stray.Code) && c.root != "" || code == string(strayChild.Code) && c.root != "" {
 					t.Errorf("exported %v, which is not a descendant of %s", code, c.root)
 				}
-				if f.Properties["code"] == string(c.root) && f.Properties["parent"] != nil {
-					t.Errorf("the root keeps its parent %v", f.Properties["parent"])
+				if c.root == "" || f.Properties["code"] != string(c.root) {
+					continue
+				}
+				want := parentOf[string(c.root)] // as published
+				if c.detach {
+					want = nil
+				}
+				if f.Properties["parent"] != want {
+					t.Errorf("the root's parent is %v, want %v", f.Properties["parent"], want)
 				}
 			}
 		})

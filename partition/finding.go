@@ -20,6 +20,11 @@ const (
 	RuleGap     Rule = "gap"     // ground of the parent that no child covers
 	RuleCode    Rule = "code"    // duplicate code, or not prefixed by the parent's
 	RuleSize    Rule = "size"    // households or population outside the rule set
+	// RuleDetached: a publish gives a unit that had a parent none, so that it
+	// leaves its parent's family (which then has a gap) to become a root. A
+	// warning, since a unit may be detached on purpose; only the check of a
+	// changeset (tiling.CheckChangeset) finds it.
+	RuleDetached Rule = "detached"
 )
 
 // Severity of a finding: errors break the tiling (wangge validate exits 1),

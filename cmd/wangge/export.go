@@ -16,8 +16,9 @@ import (
 
 // exportCmd writes the units of one version (all, or one unit and its
 // descendants) as GeoJSON (streamed, constant memory) or as a new
-// GeoPackage. The root of an exported subtree loses its parent, so that the
-// export is a self-contained division that imports anywhere.
+// GeoPackage. In GeoJSON the root of an exported subtree keeps its parent,
+// so that the file, edited, imports back into place; a GeoPackage is a
+// store of its own, in which the root has no parent (gpkg.WriteExport).
 func exportCmd(ctx context.Context, args []string, e env) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	var sf storeFlags

@@ -113,8 +113,8 @@ func TestExportRoot(t *testing.T) {
 	for _, f := range fc.Features {
 		levels[f.Properties["level"]]++
 	}
-	if p := fc.Features[0].Properties; p["code"] != "330922203000" || p["parent"] != nil || levels["street"] != 1 || levels["community"] != 2 || levels["grid"] != 3 {
-		t.Errorf("exported root: code %v parent %v, levels %v; want 330922203000 with no parent, 2 communities and 3 grids", p["code"], p["parent"], levels)
+	if p := fc.Features[0].Properties; p["code"] != "330922203000" || p["parent"] != "330922000000" || levels["street"] != 1 || levels["community"] != 2 || levels["grid"] != 3 {
+		t.Errorf("exported root: code %v parent %v, levels %v; want 330922203000 with its parent 330922000000, 2 communities and 3 grids", p["code"], p["parent"], levels)
 	}
 	dst := filepath.Join(t.TempDir(), "shengsi.gpkg")
 	if code, _, stderr := be.wangge(t, "", "export", "--root", "330922000000", dst); code != 0 {

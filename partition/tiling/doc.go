@@ -52,4 +52,13 @@
 // Children of another network than the parent (sea grids under a county
 // whose polygon is its land) are checked for validity, codes, sizes and
 // overlaps among themselves, but not against the parent's polygon.
+//
+// # Publishing
+//
+// CheckChangeset is the check a publish runs (POST /v1/versions, wangge
+// import): only the families a changeset touches, as they will be after
+// it, stored parents and siblings read through partition.Store, so that a
+// unit published alone is checked in its place and a unit detached from
+// its parent leaves a gap there. An exact tiling is proved by the edge
+// count alone, so the check of a whole county adds a fraction of a second.
 package tiling

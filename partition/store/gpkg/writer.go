@@ -184,7 +184,23 @@ func (w *Writer) close() {
 // WriteExport writes the export x into a new GeoPackage at path as its
 // version 1 with note, through a Writer: constant memory, one transaction.
 // On error the file may remain, holding no version; the caller removes it.
+//
+// The file is a store of its own, in which every parent is a unit of the
+// file: the root of a subtree is written without its parent (WriteExport
+// sets x.DetachRoot), and the note says which parent that was. To publish
+// an edited subtree back into place, export it as GeoJSON, which keeps the
+// root's parent.
 func WriteExport(ctx context.Context, x *partition.Export, path, note string) error {
+	if x.Root != "" {
+		r, err := x.Store.Unit(ctx, x.Root, x.At)
+		if err != nil {
+			return err
+		}
+		if r.Parent != "" {
+			note += fmt.Sprintf(" (root %s, whose parent %s is not in this file)", r.Code, r.Parent)
+		}
+		x.DetachRoot = true
+	}
 	dst, err := Open(ctx, path, Options{})
 	if err != nil {
 		return fmt.Errorf("create GeoPackage %s: %w", path, err)
