@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -10,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/api"
@@ -77,27 +74,6 @@ func unitsBody(t *testing.T, units ...partition.Unit) string {
 	return buf.String()
 }
 
-// postgisArea is the area of mp on the ellipsoid, by PostGIS: the oracle of
-// every expected defect area.
-func postgisArea(t *testing.T, mp orb.MultiPolygon) float64 {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, testdb.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	b, err := wkb.Marshal(mp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a float64
-	if err := c.QueryRow(ctx, "SELECT ST_Area(ST_GeomFromWKB($1, 4326)::geography)", b).Scan(&a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func nearArea(got, want float64) bool { return math.Abs(got-want) <= 0.01+1e-6*want }
 
 // The tiling fixture, exact: district D is two towns, T1 two communities.
@@ -157,7 +133,7 @@ func TestPublishTiling(t *testing.T) {
 	base := unitsBody(t, tileD, tileT1, tileT2, tileC1, tileC2)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			want := postgisArea(t, tc.piece)
+			want := testdb.GeographyArea(t, tc.piece)
 			for name, st := range stores(t) {
 				t.Run(name, func(t *testing.T) {
 					s := start(t, st, api.Config{})
@@ -290,7 +266,7 @@ func TestPublishRoundTrip(t *testing.T) {
 				t.Errorf("after the round trip the town has a gap of %.2f m²", gap)
 			}
 
-			want := postgisArea(t, root.Geometry.(orb.MultiPolygon))
+			want := testdb.GeographyArea(t, root.Geometry.(orb.MultiPolygon))
 			root.Properties["parent"] = nil
 			detached := marshalT(t, fc)
 			versions := s.get("/v1/versions", 200)

@@ -1,14 +1,12 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
@@ -53,26 +51,6 @@ func featureCollection(t *testing.T, fs ...*geojson.Feature) string {
 	return string(b)
 }
 
-// geographyArea is the area of a feature's geometry by PostGIS.
-func geographyArea(t *testing.T, f *geojson.Feature) float64 {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, testdb.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	g, err := geojson.NewGeometry(f.Geometry).MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a float64
-	if err := c.QueryRow(ctx, "SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography)", string(g)).Scan(&a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // TestValidateChildrenOnly posts the grids of a sample community without
 // their parent: refused (400, naming it) unless parent= names the stored
 // community, which each store holds; the stored grid that a file lacks
@@ -81,7 +59,7 @@ func geographyArea(t *testing.T, f *geojson.Feature) float64 {
 func TestValidateChildrenOnly(t *testing.T) {
 	county, grids, root := communityGrids(t)
 	all, lessOne := featureCollection(t, grids...), featureCollection(t, grids[1:]...)
-	gap := geographyArea(t, grids[0])
+	gap := testdb.GeographyArea(t, grids[0].Geometry)
 	parts := len(grids[0].Geometry.(orb.MultiPolygon)) // a gap each
 	tests := []struct {
 		name, query, body string

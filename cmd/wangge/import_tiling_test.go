@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/internal/shareddata"
@@ -68,17 +66,11 @@ func (f *findingsFile) errorsOf(rule partition.Rule) (n int, area float64, codes
 // PostGIS: the oracle of the defect areas below.
 func postgisArea(t *testing.T, geometry string) float64 {
 	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, testdb.URL(t))
+	g, err := geojson.UnmarshalGeometry([]byte(geometry))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close(ctx)
-	var a float64
-	if err := c.QueryRow(ctx, "SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography)", geometry).Scan(&a); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return testdb.GeographyArea(t, g.Geometry())
 }
 
 func boxGeometry(x0, x1 float64) string {

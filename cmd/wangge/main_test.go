@@ -17,10 +17,9 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/internal/testdb"
 )
-
-const boundaries = "../../../shared/data/boundaries"
 
 // backend is a store a command runs against: its environment and flags.
 type backend struct {
@@ -61,6 +60,7 @@ func (b backend) wangge(t *testing.T, stdin string, args ...string) (int, string
 // into a fresh store of each kind, exports it back to GCJ-02 and checks that
 // every vertex comes back within 1e-9° and every property is kept.
 func TestImportExportRealBoundaries(t *testing.T) {
+	boundaries := shareddata.Boundaries(t)
 	files, err := filepath.Glob(filepath.Join(boundaries, "*.geojson"))
 	if err != nil || len(files) < 14 {
 		t.Fatalf("want the 14 real boundary files in %s, found %d (%v)", boundaries, len(files), err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/internal/testdb"
@@ -64,27 +62,6 @@ func writeFeatures(t *testing.T, dir, name string, bare bool, fs ...*geojson.Fea
 	return path
 }
 
-// pgArea is the area of a feature's geometry on the ellipsoid, by PostGIS
-// (ST_Area of geography): the oracle of the gaps below.
-func pgArea(t *testing.T, f *geojson.Feature) float64 {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, testdb.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	g, err := geojson.NewGeometry(f.Geometry).MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a float64
-	if err := c.QueryRow(ctx, "SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography)", string(g)).Scan(&a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // TestValidateChildrenOnly checks a children-only file — the grids of a
 // sample community, as a partition answer holds them — which without its
 // parent is unusable input, and with --parent (a file, or the stored unit in
@@ -105,7 +82,7 @@ func TestValidateChildrenOnly(t *testing.T) {
 		withStray = writeFeatures(t, dir, "stray.geojson", false, append([]*geojson.Feature{s.community, s.stray}, s.grids...)...)
 		county    = writeFeatures(t, dir, "county.geojson", false, readCollection(t, sampleFile).Features[0])
 	)
-	gap, overlap := pgArea(t, removed), pgArea(t, kept[0])
+	gap, overlap := testdb.GeographyArea(t, removed.Geometry), testdb.GeographyArea(t, kept[0].Geometry)
 	strayParent := s.stray.Properties.MustString("parent")
 	tests := []struct {
 		name      string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/internal/synth"
 	"github.com/wangge/wangge/partition"
 )
@@ -95,7 +96,7 @@ func TestValidateFile(t *testing.T) {
 func TestValidateNanjing(t *testing.T) {
 	var fc geojson.FeatureCollection
 	for _, f := range []string{"320100_nanjing_outline.geojson", "320100_nanjing_full.geojson"} {
-		fc.Features = append(fc.Features, readCollection(t, filepath.Join(boundaries, f)).Features...)
+		fc.Features = append(fc.Features, readCollection(t, shareddata.Boundary(t, f)).Features...)
 	}
 	fc.Type = "FeatureCollection"
 	b, _ := json.Marshal(fc)
