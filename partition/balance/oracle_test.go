@@ -3,7 +3,6 @@ package balance
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
@@ -45,7 +44,7 @@ func TestDivideHouseholdsOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 	district, city := zhoushanDistrict(t, 330903)
-	cityHH := householdsOver(city, 60000, 3)
+	cityHH := islandHouseholds(partition.Unit{Geometry: city}, 60000, 3) // villages over the whole city
 	cases := []struct {
 		name   string
 		parent partition.Unit
@@ -234,44 +233,4 @@ func zhoushanDistrict(t testing.TB, adcode int) (partition.Unit, orb.MultiPolygo
 	}
 	t.Fatalf("no district %s in the detailed Zhoushan file", want)
 	return partition.Unit{}, nil
-}
-
-// householdsOver scatters about n households over the land of mp: villages
-// (Gaussian clusters) and scattered houses, weights 1–3.
-func householdsOver(mp orb.MultiPolygon, n int, seed uint64) []Household {
-	rng := rand.New(rand.NewPCG(seed, 13))
-	b := mp.Bound()
-	kx, ky := geo.MetersPerDegree(b.Center()[1])
-	inside := func(p orb.Point) bool {
-		for _, pg := range mp {
-			if pg.Bound().Contains(p) && geo.PolygonContains(pg, p) {
-				return true
-			}
-		}
-		return false
-	}
-	random := func() orb.Point {
-		return orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
-	}
-	var centres []orb.Point
-	for len(centres) < 120 {
-		if p := random(); inside(p) {
-			centres = append(centres, p)
-		}
-	}
-	var out []Household
-	for total := 0; total < n; {
-		p := random()
-		if rng.Float64() < 0.8 {
-			c := centres[rng.IntN(len(centres))]
-			p = orb.Point{c[0] + rng.NormFloat64()*300/kx, c[1] + rng.NormFloat64()*300/ky}
-		}
-		if !inside(p) {
-			continue
-		}
-		w := 1 + rng.IntN(3)
-		out = append(out, Household{Point: p, Weight: w})
-		total += w
-	}
-	return out
 }
