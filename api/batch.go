@@ -33,7 +33,6 @@ const ndjsonType = "application/x-ndjson"
 // the stream with a line {"error": …} naming it. The whole batch is
 // answered from one version.
 func (s *Server) routeBatch(c *gin.Context) {
-	ctx := c.Request.Context()
 	in := crs.WGS84
 	if v := c.Query("crs"); v != "" {
 		r, err := crs.Parse(v)
@@ -45,7 +44,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 	}
 	ndIn := strings.HasPrefix(c.ContentType(), ndjsonType)
 	ndOut := ndIn || strings.Contains(c.GetHeader("Accept"), ndjsonType)
-	ix, err := s.index(ctx)
+	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return

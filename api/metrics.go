@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
 )
 
 type metrics struct {
@@ -34,6 +35,26 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	reg.MustRegister(m.requests, m.latency, m.store,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// registerRouterMetrics exports the router's cache of past versions'
+// indexes (routing as_of an older version).
+func registerRouterMetrics(reg *prometheus.Registry, rt *router.Router) {
+	stat := func(f func(router.CacheStats) float64) func() float64 {
+		return func() float64 { return f(rt.CacheStats()) }
+	}
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "wangge_router_past_hits_total", Help: "Routing requests as of a past version answered from a cached index."},
+			stat(func(c router.CacheStats) float64 { return float64(c.Hits) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "wangge_router_past_misses_total", Help: "Routing requests as of a past version that waited for its index to be built."},
+			stat(func(c router.CacheStats) float64 { return float64(c.Misses) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "wangge_router_past_builds_total", Help: "Indexes of past versions built."},
+			stat(func(c router.CacheStats) float64 { return float64(c.Builds) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wangge_router_past_indexes", Help: "Indexes of past versions resident."},
+			stat(func(c router.CacheStats) float64 { return float64(c.Entries) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wangge_router_past_resident_bytes", Help: "Bytes of index arrays of the past versions resident."},
+			stat(func(c router.CacheStats) float64 { return float64(c.Bytes) })),
+	)
 }
 
 func (m *metrics) request(method, route string, status int, d time.Duration) {

@@ -3,7 +3,6 @@ package api
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -16,20 +15,7 @@ import (
 // (YYYY-MM-DD, meaning the end of that day in the configured zone, so
 // "as of 3 March" includes what was published on 3 March).
 func (s *Server) asOf(c *gin.Context) (partition.AsOf, error) {
-	v := c.Query("as_of")
-	if v == "" {
-		return partition.AsOf{}, nil
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
-		return partition.AsOf{Version: n}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return partition.AsOf{Time: t}, nil
-	}
-	if d, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location); err == nil {
-		return partition.AsOf{Time: d.Add(24*time.Hour - time.Nanosecond)}, nil
-	}
-	return partition.AsOf{}, invalidf("as_of %q: want a version number, an RFC 3339 time or a YYYY-MM-DD date", v)
+	return partition.ParseAsOf(c.Query("as_of"), s.cfg.Location)
 }
 
 // outCRS parses `crs`, the coordinate system of the request's coordinates

@@ -25,6 +25,20 @@ func (s *Server) index(ctx context.Context) (*router.Index, error) {
 	return ix, nil
 }
 
+// indexAt returns the index that answers a routing request: that of the
+// version its as_of selects (a number, an RFC 3339 time or a date), from
+// the router's cache of past versions, or the current one.
+func (s *Server) indexAt(c *gin.Context) (*router.Index, error) {
+	at, err := s.asOf(c)
+	if err != nil {
+		return nil, err
+	}
+	if at.Latest() {
+		return s.index(c.Request.Context())
+	}
+	return s.router.At(c.Request.Context(), at)
+}
+
 // checkPoint refuses a point that is not a finite lon/lat in range; i is
 // its index in the request, -1 for a single point.
 func checkPoint(p [2]float64, i int) error {
@@ -56,7 +70,7 @@ func toStored(p [2]float64, in crs.CRS) orb.Point {
 	return crs.Convert(orb.Point(p), in, crs.CGCS2000)
 }
 
-// route serves GET /v1/route?lon=&lat=&crs=.
+// route serves GET /v1/route?lon=&lat=&crs=&as_of=.
 func (s *Server) route(c *gin.Context) {
 	in, err := outCRS(c)
 	if err != nil {
@@ -68,7 +82,7 @@ func (s *Server) route(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ix, err := s.index(c.Request.Context())
+	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -105,7 +119,7 @@ func (s *Server) vesselRoute(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ix, err := s.index(ctx)
+	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return

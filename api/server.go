@@ -53,7 +53,7 @@ func (c *Config) defaults() {
 		c.Limits = geo.DefaultLimits
 	}
 	if c.Location == nil {
-		c.Location = time.FixedZone("CST", 8*3600)
+		c.Location = partition.DefaultZone()
 	}
 }
 
@@ -79,6 +79,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	if s.router == nil {
 		s.router = router.NewRouter(store, router.Options{}, log)
 	}
+	registerRouterMetrics(reg, s.router)
 	r := gin.New()
 	r.Use(s.recover, s.observe)
 	r.HandleMethodNotAllowed = true

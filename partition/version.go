@@ -1,6 +1,9 @@
 package partition
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Version is a published, numbered state of the whole division.
 type Version struct {
@@ -15,6 +18,30 @@ type Version struct {
 type AsOf struct {
 	Version int64
 	Time    time.Time
+}
+
+// DefaultZone is the zone of as-of dates unless a deployment names its
+// own: China Standard Time (UTC+8).
+func DefaultZone() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+// ParseAsOf reads an as-of as people and clients write it: a version
+// number (≥ 1), an RFC 3339 time, or a date (YYYY-MM-DD: the end of that
+// day in loc, the deployment's zone); "" is the latest. Anything else is an
+// invalid Error.
+func ParseAsOf(v string, loc *time.Location) (AsOf, error) {
+	if v == "" {
+		return AsOf{}, nil
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+		return AsOf{Version: n}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return AsOf{Time: t}, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		return AsOf{Time: d.Add(24*time.Hour - time.Nanosecond)}, nil
+	}
+	return AsOf{}, Errorf(Invalid, "as_of %q: want a version number, an RFC 3339 time or a YYYY-MM-DD date", v)
 }
 
 // Latest reports whether a selects the latest version.

@@ -13,5 +13,6 @@ trap 'scripts/postgis.sh drop "$WANGGE_TEST_DB" "$WANGGE_TEST_PGPORT" || true' E
 go vet ./...
 go test -count=1 -timeout 20m "$@" ./...
 # The concurrent paths once more under the race detector: the hot swap
-# under load, batch routing on every core, streamed batches.
-go test -race -count=1 -timeout 20m -run 'HotSwap|RoutesAgree|RouteBatch|LiveFeed' ./partition/router/ ./api/
+# under load, batch routing on every core, streamed batches, routing as
+# of past versions while versions are published.
+go test -race -count=1 -timeout 20m -run 'HotSwap|RoutesAgree|RouteBatch|LiveFeed|PastWhilePublishing|PastCacheBounds|RouteAsOf' ./partition/router/ ./api/

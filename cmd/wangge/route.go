@@ -18,15 +18,21 @@ import (
 )
 
 // routeCmd routes lon,lat lines from stdin offline, one result per line
-// (NDJSON, or CSV with a header), against the latest published version.
+// (NDJSON, or CSV with a header), against the latest published version or
+// the one in force at --as-of.
 func routeCmd(ctx context.Context, args []string, e env) int {
 	fs := flag.NewFlagSet("route", flag.ContinueOnError)
 	var sf storeFlags
 	sf.register(fs)
 	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, cgcs2000, gcj02 or bd09")
 	format := fs.String("format", "ndjson", "output: ndjson or csv")
+	asOf := fs.String("as-of", "", "route against the version in force then: a version number, an RFC 3339 time or a date (China time); default the latest")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	at, err := partition.ParseAsOf(*asOf, partition.DefaultZone())
+	if err != nil {
+		return report(e, "route", prefixed("--as-of", err))
 	}
 	in, err := crs.Parse(*crsName)
 	if err != nil {
@@ -41,7 +47,7 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 		return report(e, "route", err)
 	}
 	defer s.Close()
-	ix, err := router.Build(ctx, s, partition.AsOf{}, router.Options{})
+	ix, err := router.Build(ctx, s, at, router.Options{})
 	if err != nil {
 		return report(e, "route", err)
 	}

@@ -47,6 +47,9 @@ func TestRouteCLI(t *testing.T) {
 			[]string{"", ",330922000000>330922100000,2"}}, // chain, version 2 (two imports)
 		{"wgs84", []string{"--crs", "wgs84"}, "122.103,30.05\n", []string{`"code":"330922000000"`}},
 		{"gcj02", []string{"--crs", "gcj02"}, "122.103,30.05\n", []string{`"point":[122.103,30.05],"code":"330922100000"`}},
+		// version 1 holds the district alone, version 2 adds the street
+		{"as of version 1", []string{"--as-of", "1"}, "122.05,30.05\n", []string{`"code":"330922000000"`}},
+		{"as of version 2", []string{"--as-of", "2"}, "122.05,30.05\n", []string{`"code":"330922100000"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +94,25 @@ func TestRouteCLI(t *testing.T) {
 // still answers every line, in input order, exactly as the index answers
 // that point alone (it routes each chunk in the index's order); a bad line
 // after several chunks leaves every line before it answered and exits 2.
+// TestRouteCLIAsOfRefused: an --as-of that is no version, time or date,
+// or names no version, is refused before any line is read.
+func TestRouteCLIAsOfRefused(t *testing.T) {
+	be := gpkgBackend(t)
+	if code, _, stderr := be.wangge(t, fc(district), "import", "-"); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		asOf string
+		exit int
+		want string
+	}{{"yesterday", 2, "--as-of"}, {"7", 2, "version 7"}, {"1999-01-01", 2, "1999"}} {
+		code, out, stderr := be.wangge(t, "122.05,30.05\n", "route", "--as-of", tc.asOf)
+		if code != tc.exit || out != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("--as-of %s: exit %d, stdout %q, stderr %q; want exit %d naming %q", tc.asOf, code, out, stderr, tc.exit, tc.want)
+		}
+	}
+}
+
 func TestRouteCLIChunks(t *testing.T) {
 	be := gpkgBackend(t)
 	for _, body := range []string{fc(district), fc(street("330922100000", "", square))} {

@@ -36,6 +36,12 @@
 // geo.LocalDistance (within geo.LocalDistanceError: under 0.01 mm at 1 km),
 // switching to geo.Distance when that error could change near_boundary.
 //
+// # Past versions
+//
+// [Router.At] answers from the version in force at a given version number
+// or time: the current index, or a past version's built on demand and kept
+// in a cache bounded by count and bytes (past.go, [CacheOptions]).
+//
 // # Speed
 //
 // The index is a geo/index raster over all polygonal units: cells wholly

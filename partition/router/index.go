@@ -21,6 +21,8 @@ type Options struct {
 	Tolerance geo.Meters
 	// Cells is about how many raster cells to use; 0 sizes it to the data.
 	Cells int
+	// Past bounds the indexes of past versions a Router keeps (Router.At).
+	Past CacheOptions
 }
 
 func (o *Options) defaults() {

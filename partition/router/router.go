@@ -20,13 +20,14 @@ type Router struct {
 	log   *slog.Logger
 	cur   atomic.Pointer[Index]
 	mu    sync.Mutex // one build at a time
+	past  *pastCache // indexes of past versions (At)
 }
 
 // NewRouter returns a router over the store with an empty index; call
 // Reload to build the first one.
 func NewRouter(s partition.Store, opts Options, log *slog.Logger) *Router {
 	opts.defaults()
-	r := &Router{store: s, opts: opts, log: log}
+	r := &Router{store: s, opts: opts, log: log, past: newPastCache(opts.Past)}
 	empty, _ := New(partition.Version{}, nil, opts)
 	r.cur.Store(empty)
 	return r
