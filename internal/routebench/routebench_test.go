@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +52,7 @@ func BenchmarkReference(b *testing.B) {
 	b.Run("b_batch", func(b *testing.B) { benchBatch(b, ctx, d) })
 	b.Run("c_get", func(b *testing.B) { benchGet(b, ctx, d) })
 	b.Run("d_build", func(b *testing.B) { benchBuild(b, d) })
+	b.Run("e_past", func(b *testing.B) { benchPast(b, ctx, d) })
 }
 
 func setup(b *testing.B, ctx context.Context) *bench {
@@ -280,6 +283,80 @@ func benchBuild(b *testing.B, d *bench) {
 	b.ReportMetric(pgRatio, "postgis-table+index/raw")
 	fmt.Printf("build: %.2f s, index holds %.0f MB = %.2f× the raw coordinates (%.0f MB; its shape, raster and answer arrays %.0f MB) vs PostGIS GiST build %.2f s (cells only), table+index %.2f× their raw coordinates\n",
 		s, float64(held)/1e6, ratio, float64(st.CoordinateBytes)/1e6, float64(st.IndexBytes)/1e6, d.pg.IndexBuild.Seconds(), pgRatio)
+}
+
+// benchPast: (e) routing as of an old version. A GeoPackage store holds
+// the reference tiling as version 1 and a one-unit change as version 2
+// (current). The first GET /v1/route?as_of=1 of a fresh server builds
+// version 1's index from the store and answers: its latency is printed
+// beside the time the router takes to load the current version from the
+// same store. Once cached, as_of=1 requests are measured beside the same
+// requests of the current version.
+func benchPast(b *testing.B, ctx context.Context, d *bench) {
+	store, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "past.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	if _, err := store.Publish(ctx, partition.Changeset{Units: d.units, Note: "reference"}); err != nil {
+		b.Fatal(err)
+	}
+	changed := d.units[len(d.units)-1]
+	changed.Name += " (v2)"
+	if _, err := store.Publish(ctx, partition.Changeset{Units: []partition.Unit{changed}, Note: "one change"}); err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p := d.pts[0]
+	point := "/v1/route?lon=" + strconv.FormatFloat(p[0], 'f', -1, 64) + "&lat=" + strconv.FormatFloat(p[1], 'f', -1, 64)
+	var first, load, rps, p99, crps, cp99 []float64
+	for b.Loop() {
+		for range runs {
+			rt := router.NewRouter(store, router.Options{}, log)
+			t0 := time.Now()
+			if _, err := rt.Reload(ctx); err != nil {
+				b.Fatal(err)
+			}
+			load = append(load, time.Since(t0).Seconds())
+			srv := httptest.NewServer(api.New(store, api.Config{Router: rt}, log, prometheus.NewRegistry()))
+			t0 = time.Now()
+			res, err := http.Get(srv.URL + point + "&as_of=1")
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"version":1`) {
+				b.Fatalf("first request as of version 1: %d %.200s", res.StatusCode, body)
+			}
+			first = append(first, time.Since(t0).Seconds())
+			urls := func(suffix string) []string {
+				out := make([]string, 10_000)
+				for i := range out {
+					q := d.pts[i]
+					out[i] = srv.URL + "/v1/route?lon=" + strconv.FormatFloat(q[0], 'f', -1, 64) + "&lat=" + strconv.FormatFloat(q[1], 'f', -1, 64) + suffix
+				}
+				return out
+			}
+			r, l, err := Get(ctx, urls("&as_of=1"), 2, 2*time.Second)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rps, p99 = append(rps, r), append(p99, l.Seconds()*1e3)
+			if r, l, err = Get(ctx, urls(""), 2, 2*time.Second); err != nil {
+				b.Fatal(err)
+			}
+			crps, cp99 = append(crps, r), append(cp99, l.Seconds()*1e3)
+			srv.Close()
+		}
+	}
+	f, ld, r, l, cr, cl := Median(first), Median(load), Median(rps), Median(p99), Median(crps), Median(cp99)
+	b.ReportMetric(f, "first-past-s")
+	b.ReportMetric(ld, "load-current-s")
+	b.ReportMetric(r, "past-req/s")
+	b.ReportMetric(cr, "current-req/s")
+	fmt.Printf("past: first request as of an old version %.2f s (build from the store + answer) vs loading the current version from the same store %.2f s (%.2fx); cached: %s req/s, p99 %.2f ms vs the current version %s req/s, p99 %.2f ms (%.2fx)\n",
+		f, ld, f/ld, Human(r), l, Human(cr), cl, r/cr)
 }
 
 // heldBy is how much heap what build returns holds once built: the live
