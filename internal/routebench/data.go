@@ -32,6 +32,50 @@ func Units(o synth.Options) []partition.Unit {
 	return units
 }
 
+// StoredUnits is the same tiling with codes and names a store accepts
+// (partition.CheckChangeset): a district, its streets (bands of 12 block
+// rows, each drawn as the rectangle around its blocks), the blocks as
+// communities and the cells as grids.
+func StoredUnits(o synth.Options) []partition.Unit {
+	t := synth.Grid(o)
+	const district = "330922"
+	unit := func(code, name string, level partition.Level, parent string, mp orb.MultiPolygon) partition.Unit {
+		return partition.Unit{Code: partition.Code(code), Name: name, Level: level, Network: partition.NetworkLand, Kind: partition.KindComprehensive, Parent: partition.Code(parent), Geometry: mp}
+	}
+	ext := orb.Bound{Min: o.Origin, Max: orb.Point{o.Origin[0] + float64(o.Cols)*o.CellDeg, o.Origin[1] + float64(o.Rows)*o.CellDeg}}
+	units := []partition.Unit{unit(district+"000000", "district", partition.LevelDistrict, "", orb.MultiPolygon{ext.ToPolygon()})}
+	bandOf := func(p orb.Polygon) int {
+		return int((p.Bound().Center()[1]-o.Origin[1])/(float64(o.BlockRows)*o.CellDeg)) / 12
+	}
+	streets := map[int]orb.Bound{}
+	blockCode := make([]string, len(t.Parents))
+	perStreet := map[int]int{}
+	for i, p := range t.Parents {
+		b := bandOf(p)
+		if sb, ok := streets[b]; ok {
+			streets[b] = sb.Union(p.Bound())
+		} else {
+			streets[b] = p.Bound()
+		}
+		perStreet[b]++
+		blockCode[i] = fmt.Sprintf("%s%03d%03d", district, b+1, perStreet[b])
+	}
+	for b := 0; b < len(streets); b++ {
+		units = append(units, unit(fmt.Sprintf("%s%03d000", district, b+1), fmt.Sprintf("street %d", b+1), partition.LevelStreet, district+"000000", orb.MultiPolygon{streets[b].ToPolygon()}))
+	}
+	for i, p := range t.Parents {
+		units = append(units, unit(blockCode[i], "block "+blockCode[i], partition.LevelCommunity, fmt.Sprintf("%s000", blockCode[i][:9]), orb.MultiPolygon{p}))
+	}
+	perBlock := make([]int, len(t.Parents))
+	for i, p := range t.Cells {
+		b := t.ParentOf[i]
+		perBlock[b]++
+		code := fmt.Sprintf("%s%03d", blockCode[b], perBlock[b])
+		units = append(units, unit(code, "cell "+code, partition.LevelGrid, blockCode[b], orb.MultiPolygon{p}))
+	}
+	return units
+}
+
 // Points draws n points uniformly over the tiling's extent.
 func Points(o synth.Options, n int, seed uint64) []orb.Point {
 	rng := rand.New(rand.NewPCG(seed, 3))

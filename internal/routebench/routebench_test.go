@@ -286,7 +286,7 @@ func benchBuild(b *testing.B, d *bench) {
 }
 
 // benchPast: (e) routing as of an old version. A GeoPackage store holds
-// the reference tiling as version 1 and a one-unit change as version 2
+// the reference tiling (with stored codes, StoredUnits) as version 1 and a one-unit change as version 2
 // (current). The first GET /v1/route?as_of=1 of a fresh server builds
 // version 1's index from the store and answers: its latency is printed
 // beside the time the router takes to load the current version from the
@@ -298,10 +298,11 @@ func benchPast(b *testing.B, ctx context.Context, d *bench) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	if _, err := store.Publish(ctx, partition.Changeset{Units: d.units, Note: "reference"}); err != nil {
+	units := StoredUnits(Reference)
+	if _, err := store.Publish(ctx, partition.Changeset{Units: units, Note: "reference"}); err != nil {
 		b.Fatal(err)
 	}
-	changed := d.units[len(d.units)-1]
+	changed := units[len(units)-1]
 	changed.Name += " (v2)"
 	if _, err := store.Publish(ctx, partition.Changeset{Units: []partition.Unit{changed}, Note: "one change"}); err != nil {
 		b.Fatal(err)

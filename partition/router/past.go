@@ -81,6 +81,9 @@ func (r *Router) At(ctx context.Context, at partition.AsOf) (*Index, error) {
 	if at.Latest() || at.Version != 0 && at.Version == cur.version.Number {
 		return cur, nil
 	}
+	if ix := r.past.peek(at.Version); ix != nil { // a cached version number needs no store
+		return ix, nil
+	}
 	v, err := r.store.Resolve(ctx, at)
 	if err != nil {
 		return nil, fmt.Errorf("route as of %s: %w", describe(at), err)
@@ -113,6 +116,22 @@ func (r *Router) CacheStats() CacheStats {
 	defer c.mu.Unlock()
 	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Builds: c.builds.Load(), Entries: c.lru.Len(), Bytes: c.bytes,
 		MaxEntries: c.opts.Versions, MaxBytes: c.opts.Bytes}
+}
+
+// peek returns version n's index when it is cached (a hit), else nil.
+func (c *pastCache) peek(n int64) *Index {
+	if n == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byNum[n]
+	if !ok || e.elem == nil {
+		return nil
+	}
+	c.lru.MoveToFront(e.elem)
+	c.hits.Add(1)
+	return e.ix
 }
 
 // get returns version n's index, building it once however many ask.
