@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,12 +52,40 @@ func stores(t *testing.T) map[string]partition.Store {
 	return map[string]partition.Store{"gpkg": g, "postgis": p}
 }
 
-// start serves the API over s on a real listener on 127.0.0.1.
+// start serves the API over s on a real listener on 127.0.0.1. A panic
+// of net/http's own (not a handler's, which the API answers with a 500),
+// such as one reading a connection's next request, fails the test.
 func start(t *testing.T, s partition.Store, cfg api.Config) *server {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ts := httptest.NewServer(api.New(s, cfg, log, prometheus.NewRegistry()))
-	t.Cleanup(ts.Close)
+	ts := httptest.NewUnstartedServer(api.New(s, cfg, log, prometheus.NewRegistry()))
+	var errs serverLog
+	ts.Config.ErrorLog = stdlog.New(&errs, "", 0)
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		if l := errs.String(); strings.Contains(l, "panic") {
+			t.Errorf("the HTTP server panicked:\n%.2000s", l)
+		}
+	})
 	return &server{url: ts.URL, t: t}
+}
+
+// serverLog collects an http.Server's error log.
+type serverLog struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func (s *server) do(method, path, body string) (int, []byte) {

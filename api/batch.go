@@ -25,32 +25,40 @@ const ndjsonType = "application/x-ndjson"
 
 // routeBatch serves POST /v1/route/batch. The body is
 // {"crs": "wgs84", "points": [[lon, lat], …]} or, with Content-Type
-// application/x-ndjson, one [lon, lat] per line (crs from the query). The
-// answer is {"version": …, "results": […]} in input order, after every
-// point was checked (a bad point is a 400 naming its index); or, when the
-// client accepts application/x-ndjson or sends it, one result per line,
-// streamed in constant memory, with no body limit: a bad point then ends
-// the stream with a line {"error": …} naming it. The whole batch is
-// answered from one version.
+// application/x-ndjson, one [lon, lat] per line (crs from the query; a
+// body crs that names another system than ?crs= is refused). The answer
+// is {"version": …, "crs": …, "results": […]} in input order, after every
+// point was checked (a bad point is a 400 naming its index; with
+// on_error=skip its result is {"index": i, "error": …} and the others are
+// routed); or, when the client accepts application/x-ndjson or sends it,
+// one result per line, each with its "crs", streamed in constant memory,
+// with no body limit: a bad NDJSON line (or, with on_error=skip, a bad
+// point of a JSON body) is answered in its place by {"line": n, "error":
+// …} ({"index": i, …}) and the stream goes on; on_error=stop ends it
+// there. A body that is not JSON where it must be ends the stream with a
+// line {"error": …}; an error before anything was answered is a 400. The
+// whole batch is answered from one version.
 func (s *Server) routeBatch(c *gin.Context) {
-	in := crs.WGS84
-	if v := c.Query("crs"); v != "" {
-		r, err := crs.Parse(v)
-		if err != nil {
-			s.fail(c, invalidf("crs: %v", err))
-			return
-		}
-		in = r
+	in, err := outCRS(c)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
+	queried := c.Query("crs") != ""
 	ndIn := strings.HasPrefix(c.ContentType(), ndjsonType)
 	ndOut := ndIn || strings.Contains(c.GetHeader("Accept"), ndjsonType)
+	skip, err := onError(c, ndIn)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if ndOut {
-		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), in)
+		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), batchQuery{in, queried, skip})
 		return
 	}
 	br := newBatchReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes), false)
@@ -60,29 +68,40 @@ func (s *Server) routeBatch(c *gin.Context) {
 	}
 	defer s.batches.Put(b)
 	b.pts.reset()
+	b.bad = b.bad[:0]
 	for {
 		p, err := br.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil {
+		var pe pointError
+		switch {
+		case err == nil:
+			b.pts.add(p, br.echo)
+			continue
+		case !skip || !errors.As(err, &pe):
 			s.fail(c, err)
 			return
+		case len(b.bad) == maxBadPoints:
+			s.fail(c, invalidf("more than %d bad points (the first: %v): mend the batch, or stream it as NDJSON, which answers every bad line in its place", maxBadPoints, b.bad[0].err))
+			return
 		}
-		b.pts.add(p, br.echo)
+		// In its place, a point that is routed but not answered.
+		b.bad = append(b.bad, badPoint{at: b.pts.len(), err: pe})
+		b.pts.add([2]float64{}, nil)
 	}
-	if in, err = bodyCRS(br, in); err != nil {
+	if in, err = bodyCRS(br, batchQuery{in, queried, skip}); err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Content-Type", "application/json")
 	c.Status(http.StatusOK)
 	head := append([]byte(`{"version":`), strconv.FormatInt(ix.Version().Number, 10)...)
-	head = append(head, `,"results":[`...)
+	head = append(append(append(head, `,"crs":"`...), in...), `","results":[`...)
 	if _, err := c.Writer.Write(head); err != nil {
 		return
 	}
-	next, routed := 0, 0 // b.res holds the answers of points [routed-len(b.res), routed)
+	next, routed, bad := 0, 0, 0 // b.res holds the answers of points [routed-len(b.res), routed)
 	err = pipeline(c.Writer, &s.chunks, ix, ',', func(ch *chunk) error {
 		if next == b.pts.len() {
 			return io.EOF
@@ -92,6 +111,17 @@ func (s *Server) routeBatch(c *gin.Context) {
 			b.route(ix, in, next, routed)
 		}
 		end := min(next+batchChunk, routed)
+		// A bad point is a chunk of its own, answered by its error; the
+		// chunk before it ends there.
+		if bad < len(b.bad) && b.bad[bad].at < end {
+			if b.bad[bad].at == next {
+				ch.after = b.bad[bad].err.appendJSON(ch.after)
+				ch.answered = true
+				next, bad = next+1, bad+1
+				return nil
+			}
+			end = b.bad[bad].at
+		}
 		for i := next; i < end; i++ {
 			ch.pts.add(b.pts.at[i], b.pts.text(i))
 		}
@@ -107,13 +137,49 @@ func (s *Server) routeBatch(c *gin.Context) {
 	}
 }
 
+// batchQuery is what a batch's query asks: the crs of its points (in;
+// queried when the query gave it) and whether a bad point is answered in
+// its place (skip) rather than ending the batch.
+type batchQuery struct {
+	in      crs.CRS
+	queried bool
+	skip    bool
+}
+
+// onError parses on_error: skip (answer a bad point in its place and go
+// on; the default of an NDJSON body) or stop (the default of a JSON body).
+func onError(c *gin.Context, ndjson bool) (skip bool, err error) {
+	switch v := c.Query("on_error"); v {
+	case "":
+		return ndjson, nil
+	case "skip":
+		return true, nil
+	case "stop":
+		return false, nil
+	default:
+		return false, invalidf("on_error %q: want skip (answer a bad point with an error object in its place and route the others) or stop (refuse the batch; a stream ends there)", v)
+	}
+}
+
+// maxBadPoints bounds the bad points a JSON batch with on_error=skip holds
+// (about 200 bytes each) until it is answered.
+const maxBadPoints = 100_000
+
 // batch is a whole JSON batch: its points as given, on CGCS2000 and their
 // answers, with the buffers to order them, reused from request to request.
 type batch struct {
 	pts    points
+	bad    []badPoint // in order of at
 	stored []orb.Point
 	res    []router.Result
 	sorter router.Sorter
+}
+
+// badPoint is a bad point of a JSON batch with on_error=skip: pts holds a
+// point in its place (at), routed but answered by err.
+type badPoint struct {
+	at  int
+	err pointError
 }
 
 // batchSegment is how many points of a JSON batch are routed together in
@@ -148,20 +214,25 @@ func (b *batch) route(ix *router.Index, in crs.CRS, lo, hi int) {
 	ix.RouteBatch(b.stored, b.res, &b.sorter)
 }
 
-// bodyCRS is the body's crs member, when there is one, else def.
-func bodyCRS(br *batchReader, def crs.CRS) (crs.CRS, error) {
+// bodyCRS is the body's crs member, when there is one, else the query's
+// (or its default). A body crs that names another system than a crs the
+// query gave is refused; one that names the same (in any spelling) is not.
+func bodyCRS(br *batchReader, q batchQuery) (crs.CRS, error) {
 	if br.crs == "" {
-		return def, nil
+		return q.in, nil
 	}
 	r, err := crs.Parse(br.crs)
 	if err != nil {
 		return "", invalidf("crs: %v", err)
 	}
+	if q.queried && r != q.in {
+		return "", invalidf(`crs: the body's "crs" %q (%s) contradicts the query's crs (%s): give one of them, or the same in both`, br.crs, r, q.in)
+	}
 	return r, nil
 }
 
 // streamBatch answers in NDJSON as the points arrive.
-func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, in crs.CRS) {
+func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, q batchQuery) {
 	// Read the body while the answer streams out (HTTP/1 would otherwise
 	// drain the body at the first write).
 	if err := http.NewResponseController(c.Writer).EnableFullDuplex(); err != nil {
@@ -169,16 +240,20 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 	}
 	c.Header("Content-Type", ndjsonType)
 	c.Status(http.StatusOK)
-	started := false
-	fill := fillFrom(br, func() ([2]float64, error) {
+	in := q.in
+	// A JSON body's crs comes before its points (seen once they start);
+	// one that comes after them is refused unless it names in.
+	started, seen := br.ndjson, ""
+	fill := fillFrom(br, q.skip, func() ([2]float64, error) {
 		p, err := br.next()
-		if err == nil && !started {
-			started = true
-			if in, err = bodyCRS(br, in); err != nil {
-				return p, err
+		if !started && br.state != 0 {
+			started, seen = true, br.crs
+			var cerr error
+			if in, cerr = bodyCRS(br, q); cerr != nil {
+				return p, cerr
 			}
 		}
-		if err == nil && br.crs != "" && in != crs.CRS(strings.ToLower(strings.TrimSpace(br.crs))) {
+		if started && br.crs != seen {
 			if r, perr := crs.Parse(br.crs); perr != nil || r != in {
 				err = invalidf(`crs: the body's "crs" must come before "points" when the answer is streamed`)
 			}
@@ -191,22 +266,47 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 		ch.in = in
 		return err
 	})
-	if err != nil && !errors.Is(err, errWrite) {
-		s.log.WarnContext(c.Request.Context(), "route batch stream ended", "err", err)
-		line, _ := jsonLine(errorFor(err))
-		_, _ = c.Writer.Write(line)
+	if err == nil {
+		return
 	}
+	// The body may hold more: close it now, while the handler runs. With
+	// full duplex, the server would close it after the handler returned,
+	// and the background read that reaching its end starts then would
+	// make the server panic reading the next request on the connection
+	// ("invalid concurrent Body.Read call", golang/go#68560).
+	_ = c.Request.Body.Close()
+	if errors.Is(err, errWrite) {
+		return
+	}
+	if !c.Writer.Written() { // nothing answered yet: a plain error
+		c.Writer.Header().Del("Content-Type")
+		s.fail(c, err)
+		return
+	}
+	s.log.WarnContext(c.Request.Context(), "route batch stream ended", "err", err)
+	var line []byte
+	if pe := (pointError{}); errors.As(err, &pe) {
+		line = append(pe.appendJSON(nil), '\n')
+	} else {
+		line, _ = jsonLine(errorFor(err))
+	}
+	_, _ = c.Writer.Write(line)
 }
 
 // fillFrom fills a chunk with up to batchChunk points from next (which
 // reads them from br), passing on its error (io.EOF at the end). It ends a
 // chunk early when the points read so far are all that has arrived: a
 // client that sends points as they come (a live feed) gets each answer
-// then, not once a chunk is full.
-func fillFrom(br *batchReader, next func() ([2]float64, error)) func(ch *chunk) error {
+// then, not once a chunk is full. With skip, a bad point (a pointError)
+// ends the chunk too, which answers it after its points.
+func fillFrom(br *batchReader, skip bool, next func() ([2]float64, error)) func(ch *chunk) error {
 	return func(ch *chunk) error {
 		for ch.pts.len() < batchChunk {
 			p, err := next()
+			if pe := (pointError{}); err != nil && skip && errors.As(err, &pe) {
+				ch.after = pe.appendJSON(ch.after)
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -280,10 +380,10 @@ func pipeline(w http.ResponseWriter, pool *sync.Pool, ix *router.Index, sep byte
 				}
 			}
 			ch.pts.reset()
-			ch.out, ch.answered = ch.out[:0], false
+			ch.out, ch.after, ch.answered = ch.out[:0], ch.after[:0], false
 			ch.done = make(chan struct{})
 			err := fill(ch)
-			if ch.pts.len() > 0 {
+			if ch.pts.len() > 0 || len(ch.after) > 0 {
 				order <- ch
 				jobs <- ch
 			}
@@ -320,11 +420,13 @@ type chunk struct {
 	pts points
 	in  crs.CRS // the coordinate system of pts
 	// answered says that pre holds the answers for pts: they were routed
-	// already, and are only to be encoded.
+	// already, and are only to be encoded (a JSON batch). Else they are
+	// routed here, and each answer, a line of a stream, ends with its crs.
 	answered bool
 	pre      []router.Result
 	stored   []orb.Point     // pts on CGCS2000, a group at a time
 	res      []router.Result // their results
+	after    []byte          // the answer after pts': a bad point's error object
 	out      []byte
 	done     chan struct{}
 }
@@ -354,6 +456,7 @@ func (ch *chunk) route(ix *router.Index, sep byte) {
 				}
 			}
 		}
+		ch.appendAfter(sep)
 		close(ch.done)
 		return
 	}
@@ -370,13 +473,36 @@ func (ch *chunk) route(ix *router.Index, sep byte) {
 			if g+i > 0 && sep != '\n' {
 				ch.out = append(ch.out, sep)
 			}
-			ch.out = router.AppendJSONAs(ch.out, &ch.res[i], ch.pts.text(g+i))
+			ch.out = appendCRS(router.AppendJSONAs(ch.out, &ch.res[i], ch.pts.text(g+i)), ch.in)
 			if sep == '\n' {
 				ch.out = append(ch.out, '\n')
 			}
 		}
 	}
+	ch.appendAfter(sep)
 	close(ch.done)
+}
+
+// appendAfter appends the chunk's after, if any, as one more answer.
+func (ch *chunk) appendAfter(sep byte) {
+	if len(ch.after) == 0 {
+		return
+	}
+	if ch.pts.len() > 0 && sep != '\n' {
+		ch.out = append(ch.out, sep)
+	}
+	ch.out = append(ch.out, ch.after...)
+	if sep == '\n' {
+		ch.out = append(ch.out, '\n')
+	}
+}
+
+// appendCRS ends the answer just appended to dst, whose last byte is its
+// closing brace, with a member "crs": the system its point was read in.
+func appendCRS(dst []byte, in crs.CRS) []byte {
+	dst = append(dst[:len(dst)-1], `,"crs":"`...)
+	dst = append(dst, in...)
+	return append(dst, `"}`...)
 }
 
 // writeInOrder writes the chunks as they come from order, each once it is

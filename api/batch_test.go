@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -93,7 +94,7 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("%d points from %s, JSON: status %d", tc.n, tc.in, res.StatusCode)
 		}
-		expect("head", []byte(`{"version":1,"results":[`))
+		expect("head", []byte(`{"version":1,"crs":"`+string(tc.in)+`","results":[`))
 		for i := range pts {
 			if i > 0 {
 				expect("separator", []byte(","))
@@ -128,7 +129,8 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 				if n >= len(pts) {
 					continue
 				}
-				if want := answer(n); sc.Text() != string(want) {
+				// A streamed answer ends with the crs its point was read in.
+				if want := withCRS(answer(n), tc.in); sc.Text() != string(want) {
 					res.Body.Close() // else the server, blocked writing, never ends
 					t.Fatalf("%s %s line %d: got %s, want %s", tc.in, name, n, sc.Text(), want)
 				}
@@ -139,6 +141,12 @@ func TestRouteBatchAgreesWithRoute(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withCRS is a router answer ended with the member "crs": c, as the API
+// sends it where it says which system it read the point in.
+func withCRS(answer []byte, c crs.CRS) []byte {
+	return append(append(bytes.Clone(answer[:len(answer)-1]), `,"crs":"`+string(c)+`"`...), '}')
 }
 
 // batchPoints draws n points over the units' extent and a little beyond:
@@ -232,4 +240,103 @@ func TestRouteBatchLiveFeed(t *testing.T) {
 		}
 	}
 	pw.Close()
+}
+
+// TestRouteBatchBadPoints: bad points at the edges of chunks (2,048
+// points) and of JSON segments (2^18 points routed together), first, last
+// and in runs are answered in their place — with on_error=skip in a JSON
+// batch, by default in NDJSON — and every other point exactly as the
+// index's Route answers it alone.
+func TestRouteBatchBadPoints(t *testing.T) {
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sample := storetest.Sample()
+	if _, err := st.Publish(ctx, sample); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := router.Build(ctx, st, partition.AsOf{}, router.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := router.NewRouter(st, router.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rt.Swap(ix)
+	s := start(t, st, api.Config{Router: rt})
+
+	const segment = 1 << 18
+	n := segment + 5000
+	bad := map[int]bool{}
+	for _, i := range []int{0, 1, 2047, 2048, 2049, 4095, 4096, 4097, 4098, 4099, 100_000, segment - 1, segment, segment + 1, n - 1} {
+		bad[i] = true
+	}
+	pts := batchPoints(sample.Units, n)
+	var js, nd bytes.Buffer
+	js.WriteString(`{"crs":"gcj02","points":[`)
+	for i, p := range pts {
+		pair := strconv.FormatFloat(p[0], 'f', -1, 64) + "," + strconv.FormatFloat(p[1], 'f', -1, 64)
+		if bad[i] {
+			pair = strconv.FormatFloat(p[0], 'f', -1, 64) + ",-91"
+		}
+		if i > 0 {
+			js.WriteByte(',')
+		}
+		js.WriteString("[" + pair + "]")
+		nd.WriteString(pair + "\n")
+	}
+	js.WriteString("]}")
+	// want is point i's answer; ndjson: as a line of the stream.
+	want := func(i int, ndjson bool) string {
+		if bad[i] {
+			if ndjson {
+				return `{"line":` + strconv.Itoa(i+1) + `,"error":{"code":"invalid","message":"line ` + strconv.Itoa(i+1) + `: lat -91 is outside -90…90","details":[{"index":` + strconv.Itoa(i) + `,"field":"point","message":"lat -91 is outside -90…90"}]}}`
+			}
+			return `{"index":` + strconv.Itoa(i) + `,"error":{"code":"invalid","message":"point ` + strconv.Itoa(i) + `: lat -91 is outside -90…90","details":[{"index":` + strconv.Itoa(i) + `,"field":"point","message":"lat -91 is outside -90…90"}]}}`
+		}
+		r := ix.Route(crs.Convert(orb.Point(pts[i]), crs.GCJ02, crs.CGCS2000))
+		if ndjson {
+			return string(withCRS(router.AppendJSON(nil, &r, pts[i]), crs.GCJ02))
+		}
+		return string(router.AppendJSON(nil, &r, pts[i]))
+	}
+
+	res, err := http.Post(s.url+"/v1/route/batch?on_error=skip", "application/json", &js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ Results []json.RawMessage }
+	err = json.NewDecoder(res.Body).Decode(&out)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || len(out.Results) != n {
+		t.Fatalf("JSON, on_error=skip: status %d, %d results for %d points (%v)", res.StatusCode, len(out.Results), n, err)
+	}
+	for i, r := range out.Results {
+		if w := want(i, false); string(r) != w {
+			t.Fatalf("JSON, on_error=skip: result %d: got %s, want %s", i, r, w)
+		}
+	}
+
+	req, _ := http.NewRequest("POST", s.url+"/v1/route/batch?crs=gcj02", &nd)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(nil, 1<<20)
+	i := 0
+	for ; sc.Scan(); i++ {
+		if i >= n {
+			continue
+		}
+		if w := want(i, true); sc.Text() != w {
+			t.Fatalf("NDJSON: line %d: got %s, want %s", i+1, sc.Text(), w)
+		}
+	}
+	if i != n {
+		t.Errorf("NDJSON: %d lines for %d points", i, n)
+	}
 }

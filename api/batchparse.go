@@ -3,11 +3,13 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/internal/jsonnum"
 	"github.com/wangge/wangge/partition"
 )
@@ -18,13 +20,17 @@ const maxNumberBytes = 64
 // batchReader reads the points of a batch one at a time, in constant
 // memory: either a JSON object {"crs": "…", "points": [[lon, lat], …]}
 // (crs optional, other members refused) or NDJSON, one [lon, lat] (or
-// lon,lat) per line.
+// lon,lat) per line. A bad point that the reader can read past (any bad
+// NDJSON line; a JSON [lon, lat] whose numbers are no numbers or out of
+// range) is a pointError: the next call reads the next point.
 type batchReader struct {
 	br     *bufio.Reader
 	ndjson bool
-	n      int    // points read
+	n      int    // points read, bad ones included: the next one's index
+	line   int    // NDJSON: lines read, blank ones included
 	crs    string // the body's "crs" member, when seen
-	state  int    // JSON: 0 before points, 1 in points, 2 after
+	hasCRS bool
+	state  int // JSON: 0 before points, 1 in points, 2 after
 	tok    []byte
 	lon    []byte
 	// echo is the last point's text, "lon,lat", each number as it came
@@ -37,11 +43,53 @@ func newBatchReader(r io.Reader, ndjson bool) *batchReader {
 	return &batchReader{br: bufio.NewReaderSize(r, 64<<10), ndjson: ndjson}
 }
 
-func (b *batchReader) bad(format string, args ...any) error {
+// bad is the error for the point being read: "point i: …" in a JSON body,
+// "line n: …" in NDJSON, with a detail whose index is the point's (bad
+// points and, in NDJSON, non-blank lines counted from 0: its place in
+// the answer).
+func (b *batchReader) bad(format string, args ...any) *partition.Error {
 	msg := fmt.Sprintf(format, args...)
-	e := partition.Errorf(partition.Invalid, "point %d: %s", b.n, msg)
+	var e *partition.Error
+	if b.ndjson {
+		e = partition.Errorf(partition.Invalid, "line %d: %s", b.line, msg)
+	} else {
+		e = partition.Errorf(partition.Invalid, "point %d: %s", b.n, msg)
+	}
 	e.Problems = []partition.Problem{{Index: b.n, Field: "point", Message: msg}}
 	return e
+}
+
+// badPoint is bad for a point the reader is past (see pointError).
+func (b *batchReader) badPoint(format string, args ...any) error {
+	pe := pointError{err: b.bad(format, args...), index: b.n}
+	if b.ndjson {
+		pe.line = b.line
+	}
+	return pe
+}
+
+// pointError is an error confined to one point, which the reader has read
+// past: its next call reads the next point.
+type pointError struct {
+	err   *partition.Error
+	index int // the point's index (see bad)
+	line  int // its line in NDJSON (from 1), 0 in a JSON body
+}
+
+func (e pointError) Error() string { return e.err.Error() }
+func (e pointError) Unwrap() error { return e.err }
+
+// appendJSON appends the object that answers the bad point in its place:
+// {"line": n, "error": …} for an NDJSON line, {"index": i, "error": …}
+// for a point of a JSON body, the error in the one error shape.
+func (e pointError) appendJSON(dst []byte) []byte {
+	if e.line > 0 {
+		dst = strconv.AppendInt(append(dst, `{"line":`...), int64(e.line), 10)
+	} else {
+		dst = strconv.AppendInt(append(dst, `{"index":`...), int64(e.index), 10)
+	}
+	body, _ := json.Marshal(errorFor(e.err)) // {"error":{…}}
+	return append(append(dst, ','), body[1:]...)
 }
 
 // next returns the next point; io.EOF after the last.
@@ -55,38 +103,50 @@ func (b *batchReader) next() ([2]float64, error) {
 func (b *batchReader) nextLine() ([2]float64, error) {
 	for {
 		line, err := b.br.ReadSlice('\n')
+		switch {
+		case err == nil || errors.Is(err, bufio.ErrBufferFull):
+		case errors.Is(err, io.EOF): // the last line, without its newline
+			if len(line) == 0 {
+				return [2]float64{}, io.EOF
+			}
+		default: // not a line that ended: not a point to answer
+			return [2]float64{}, fmt.Errorf("read the body: %w", err)
+		}
+		b.line++
 		if errors.Is(err, bufio.ErrBufferFull) {
-			return [2]float64{}, b.bad("line longer than %d bytes", b.br.Size())
+			e := b.badPoint("line longer than %d bytes", b.br.Size())
+			for errors.Is(err, bufio.ErrBufferFull) { // skip the rest of it
+				_, err = b.br.ReadSlice('\n')
+			}
+			b.n++
+			return [2]float64{}, e
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
-			if err != nil {
-				return [2]float64{}, io.EOF
-			}
 			continue
 		}
 		line = bytes.TrimSuffix(bytes.TrimPrefix(line, []byte("[")), []byte("]"))
 		lon, lat, ok := bytes.Cut(line, []byte(","))
 		if !ok {
-			return [2]float64{}, b.bad("want [lon, lat] or lon,lat")
+			e := b.badPoint("want [lon, lat] or lon,lat")
+			b.n++
+			return [2]float64{}, e
 		}
 		p, perr := b.pair(bytes.TrimSpace(lon), bytes.TrimSpace(lat))
-		if perr != nil {
-			return p, perr
-		}
 		b.n++
-		return p, nil
+		return p, perr
 	}
 }
 
-// pair parses a point's two numbers and sets b.echo to its text.
+// pair parses a point's two numbers and sets b.echo to its text. Its
+// errors are pointErrors: the caller has read the whole point.
 func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
 	var p [2]float64
 	b.echo = b.echo[:0]
 	for i, t := range [2][]byte{lon, lat} {
 		f, isJSON, err := jsonnum.Parse(t)
 		if err != nil {
-			return p, b.bad("%q is not a number", t)
+			return p, b.badPoint("%q is not a number", t)
 		}
 		p[i] = f
 		if i > 0 {
@@ -98,7 +158,10 @@ func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
 			b.echo = strconv.AppendFloat(b.echo, f, 'f', -1, 64)
 		}
 	}
-	return p, checkPoint(p, b.n)
+	if msg := pointProblem(p); msg != "" {
+		return p, b.badPoint("%s", msg)
+	}
+	return p, nil
 }
 
 func (b *batchReader) nextJSON() ([2]float64, error) {
@@ -142,11 +205,8 @@ func (b *batchReader) nextJSON() ([2]float64, error) {
 				return [2]float64{}, err
 			}
 			p, err := b.pair(lon, lat)
-			if err != nil {
-				return p, err
-			}
 			b.n++
-			return p, nil
+			return p, err
 		}
 	}
 }
@@ -183,9 +243,7 @@ func (b *batchReader) pairInBuffer() ([2]float64, bool, error) {
 		return [2]float64{}, false, nil
 	}
 	p, err := b.pair(lon, lat)
-	if err == nil {
-		b.n++
-	}
+	b.n++
 	_, _ = b.br.Discard(i + 1)
 	return p, true, err
 }
@@ -295,21 +353,31 @@ func (b *batchReader) members() error {
 			return partition.Errorf(partition.Invalid, "unexpected end of the body")
 		}
 		switch {
-		case key == "crs" && c == '"':
+		case key == "crs" && c == '"' && !b.hasCRS:
 			if b.crs, err = b.str(); err != nil {
 				return err
 			}
+			b.hasCRS = true
 		case key == "points" && c == '[' && b.state == 0:
 			b.state = 1
 			return nil
+		case key == "crs" && b.hasCRS, key == "points" && b.state != 0:
+			return partition.Errorf(partition.Invalid, "batch body: member %q is given twice", key)
+		case key == "crs":
+			return partition.Errorf(partition.Invalid, `batch body: "crs" must be a string, e.g. "gcj02"`)
+		case key == "points":
+			return partition.Errorf(partition.Invalid, `batch body: "points" must be an array of [lon, lat]`)
 		default:
-			return partition.Errorf(partition.Invalid, `batch body: unexpected member %q (want "crs" and "points": [[lon, lat], …])`, key)
+			return batchMembers.Refuse("member", key)
 		}
 		if c, err = b.skipSpace(); err != nil {
 			return partition.Errorf(partition.Invalid, "unexpected end of the body")
 		}
 	}
 }
+
+// batchMembers are the members of a JSON batch.
+var batchMembers = param.Names{"crs", "points"}
 
 // str reads a JSON string's body after its opening quote (escapes are not
 // needed by any valid member or crs name, and are refused).

@@ -12,7 +12,7 @@ import (
 
 // TestBatchReaderFastPath: reading a body from its buffer (the fast paths
 // of nextJSON and number) gives the same points, echoes and errors as
-// reading it a byte at a time.
+// reading it a byte at a time, reading on past bad points too.
 func TestBatchReaderFastPath(t *testing.T) {
 	long := strings.Repeat("1", maxNumberBytes)
 	bodies := []string{
@@ -36,7 +36,11 @@ func TestBatchReaderFastPath(t *testing.T) {
 		`{"points":[[1,2],[3,4],]}`,
 		`{"points":[]}`,
 		`{"points":[[1,2]],"crs":"gcj02"}`,
+		`{"points":[[1,x],[1,2],[1e999,2],[ 3 , 91 ],[5,6]]}`,
+		`{"points":[[1,2],[x,y],[3,4],[1,2,3],[5,6]]}`,
+		`{"points":[[1,91],,[3,4]]}`,
 	}
+	// read reads on past a bad point (a pointError), as on_error=skip does.
 	read := func(r io.Reader) string {
 		br := newBatchReader(r, false)
 		var out strings.Builder
@@ -44,6 +48,10 @@ func TestBatchReaderFastPath(t *testing.T) {
 			p, err := br.next()
 			if errors.Is(err, io.EOF) {
 				return out.String()
+			}
+			if pe := (pointError{}); errors.As(err, &pe) {
+				fmt.Fprintf(&out, "bad point %d: %s;", pe.index, err)
+				continue
 			}
 			if err != nil {
 				return out.String() + "error: " + err.Error()

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 )
@@ -100,12 +101,19 @@ func parseBBox(v string, in crs.CRS) (orb.Bound, error) {
 	return orb.Bound{Min: lo, Max: hi}, nil
 }
 
-// knownParams refuses a request with a query parameter not in allowed.
-func knownParams(c *gin.Context, allowed map[string]bool) error {
-	for k := range c.Request.URL.Query() {
-		if !allowed[k] {
-			return invalidf("unknown query parameter %q", k)
+// accept is the first handler of a /v1 route: it refuses a request with
+// a query parameter not in names (which are case-sensitive), naming it and
+// the accepted ones, or with a parameter given more than once.
+func (s *Server) accept(names ...string) gin.HandlerFunc {
+	accepted := param.Names(names)
+	return func(c *gin.Context) {
+		q := c.Request.URL.RawQuery
+		if err := accepted.Check(q); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if err := param.Once(q); err != nil {
+			s.fail(c, err)
 		}
 	}
-	return nil
 }

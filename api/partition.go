@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/balance"
@@ -40,6 +43,8 @@ type partitionRequest struct {
 // rebalancing) as a FeatureCollection of units in the request's crs that
 // publishes as it is, with `report`, `moves`, `retire`, `attention` and
 // `tiling` as foreign members (proposal.WriteGeoJSON). Nothing is stored.
+// A body member that is not one of partitionRequest's (exactly: "CRS" is
+// not "crs") is refused, naming it and the accepted ones.
 func (s *Server) partitionProposal(c *gin.Context) {
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
@@ -47,6 +52,10 @@ func (s *Server) partitionProposal(c *gin.Context) {
 		return
 	}
 	var req partitionRequest
+	if err := jsonMembers(req).Members(data); err != nil {
+		s.fail(c, err)
+		return
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
@@ -76,6 +85,18 @@ func (s *Server) partitionProposal(c *gin.Context) {
 	if err := proposal.WriteGeoJSON(c.Writer, &p, toCRS(r)); err != nil {
 		s.log.WarnContext(ctx, "write proposal", "err", err)
 	}
+}
+
+// jsonMembers are the JSON names of the fields of the struct v.
+func jsonMembers(v any) param.Names {
+	t := reflect.TypeOf(v)
+	names := make(param.Names, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 func (s *Server) partitionInputs(c *gin.Context, req *partitionRequest, tr func(orb.Geometry) orb.Geometry) (in proposal.Request, err error) {

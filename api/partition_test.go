@@ -58,7 +58,9 @@ func TestPartition(t *testing.T) {
 				{"stored parent", fmt.Sprintf(`{"parent":"330922100001","households":%s,"min":300,"max":500,"level":"grid"}`, hh), 200, `"report"`},
 				{"rebalance stored", fmt.Sprintf(`{"parent":"330922100001","households":%s,"rules":"zhejiang","current":"stored"}`, hh), 200, `"moves"`},
 				{"no band", fmt.Sprintf(`{"parent":"330922100001","households":%s}`, hh), 400, "give rules, or min and max"},
-				{"unknown field", `{"parent":"330922100001","household":{}}`, 400, "unknown field"},
+				{"unknown member", `{"parent":"330922100001","household":{}}`, 400, `unknown member \"household\"; accepted: parent, households, rules, min, max, level, barriers, seed, crs, current, method, join_small_islands, redivide`},
+				{"member in another case", `{"parent":"330922100001","CRS":"gcj02"}`, 400, `unknown member \"CRS\" (names are case-sensitive: did you mean \"crs\"?)`},
+				{"data after the object", `{"parent":"330922100001"} {"rules":"zhejiang"}`, 400, "want one JSON object"},
 				{"bad weight", `{"parent":"330922100001","rules":"zhejiang","households":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[122.401,30.701]},"properties":{"households":-1}}]}}`, 400, "whole number"},
 				{"unknown parent", fmt.Sprintf(`{"parent":"330922100009","households":%s,"rules":"zhejiang"}`, hh), 404, "not_found"},
 			}

@@ -39,26 +39,30 @@ func (s *Server) indexAt(c *gin.Context) (*router.Index, error) {
 	return s.router.At(c.Request.Context(), at)
 }
 
-// checkPoint refuses a point that is not a finite lon/lat in range; i is
-// its index in the request, -1 for a single point.
-func checkPoint(p [2]float64, i int) error {
-	var msg string
-	switch {
-	case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
-		msg = "coordinates must be finite numbers"
-	case p[0] < -180 || p[0] > 180:
-		msg = "lon " + strconv.FormatFloat(p[0], 'g', -1, 64) + " is outside -180…180"
-	case p[1] < -90 || p[1] > 90:
-		msg = "lat " + strconv.FormatFloat(p[1], 'g', -1, 64) + " is outside -90…90"
-	default:
+// checkPoint refuses a single point (the query's lon and lat) that is not
+// a finite lon/lat in range.
+func checkPoint(p [2]float64) error {
+	msg := pointProblem(p)
+	if msg == "" {
 		return nil
 	}
-	e := partition.Errorf(partition.Invalid, "point %d: %s", i, msg)
-	if i < 0 {
-		e.Message = msg
-	}
-	e.Problems = []partition.Problem{{Index: i, Field: "point", Message: msg}}
+	e := partition.Errorf(partition.Invalid, "%s", msg)
+	e.Problems = []partition.Problem{{Index: -1, Field: "point", Message: msg}}
 	return e
+}
+
+// pointProblem says what is wrong with a point that is not a finite
+// lon/lat in range, "" when nothing is.
+func pointProblem(p [2]float64) string {
+	switch {
+	case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
+		return "coordinates must be finite numbers"
+	case p[0] < -180 || p[0] > 180:
+		return "lon " + strconv.FormatFloat(p[0], 'g', -1, 64) + " is outside -180…180"
+	case p[1] < -90 || p[1] > 90:
+		return "lat " + strconv.FormatFloat(p[1], 'g', -1, 64) + " is outside -90…90"
+	}
+	return ""
 }
 
 // toStored converts a point from the request's coordinate system to
@@ -70,7 +74,8 @@ func toStored(p [2]float64, in crs.CRS) orb.Point {
 	return crs.Convert(orb.Point(p), in, crs.CGCS2000)
 }
 
-// route serves GET /v1/route?lon=&lat=&crs=&as_of=.
+// route serves GET /v1/route?lon=&lat=&crs=&as_of=: the router's answer,
+// ending with "crs", the system the point was read in.
 func (s *Server) route(c *gin.Context) {
 	in, err := outCRS(c)
 	if err != nil {
@@ -88,7 +93,7 @@ func (s *Server) route(c *gin.Context) {
 		return
 	}
 	r := ix.Route(toStored(p, in))
-	buf := router.AppendJSON(make([]byte, 0, 1024), &r, p)
+	buf := appendCRS(router.AppendJSON(make([]byte, 0, 1024), &r, p), in)
 	c.Data(http.StatusOK, "application/json", buf)
 }
 
@@ -106,12 +111,13 @@ func queryPoint(c *gin.Context) ([2]float64, error) {
 		}
 		p[i] = f
 	}
-	return p, checkPoint(p, -1)
+	return p, checkPoint(p)
 }
 
 // vesselRoute serves GET /v1/vessels/{id}/route[?lon&lat&crs]: the
 // vessel's formation or transport unit with its chain, and, given a
-// position, the route of that position (the sea grid it is in).
+// position, the route of that position (the sea grid it is in) as
+// /v1/route answers it, "crs" included.
 func (s *Server) vesselRoute(c *gin.Context) {
 	ctx := c.Request.Context()
 	in, err := outCRS(c)
@@ -137,7 +143,7 @@ func (s *Server) vesselRoute(c *gin.Context) {
 			return
 		}
 		r := ix.Route(toStored(p, in))
-		out["position"] = rawJSON(router.AppendJSON(nil, &r, p))
+		out["position"] = rawJSON(appendCRS(router.AppendJSON(nil, &r, p), in))
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -178,10 +178,6 @@ func (s *Server) versions(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"versions": vs})
 }
 
-// publishParams are the query parameters of POST /v1/versions; any other
-// is refused, so that a misspelt require=tiling does not publish unchecked.
-var publishParams = map[string]bool{"crs": true, "note": true, "require": true, "findings": true}
-
 // publish serves POST /v1/versions[?crs=&note=&require=tiling&findings=geojson]:
 // a FeatureCollection of units (and vessels) published as a new version,
 // all or nothing. The tiling check runs first on the families the
@@ -194,14 +190,12 @@ var publishParams = map[string]bool{"crs": true, "note": true, "require": true, 
 // refused with 422 (code untiled, a detail per error finding, `tiling` and
 // `findings` beside `error`) and nothing is written.
 //
-// Roles do not exist yet: once they do (the review-chain issue), only an
-// admin may publish without require=tiling.
+// Any other query parameter is refused (server.go), so that a misspelt
+// require=tiling does not publish unchecked. Roles do not exist yet: once
+// they do (the review-chain issue), only an admin may publish without
+// require=tiling.
 func (s *Server) publish(c *gin.Context) {
 	ctx := c.Request.Context()
-	if err := knownParams(c, publishParams); err != nil {
-		s.fail(c, err)
-		return
-	}
 	in, err := outCRS(c)
 	if err != nil {
 		s.fail(c, err)

@@ -38,14 +38,6 @@ func checkOptions(c *gin.Context) (tiling.Options, error) {
 	return opts, nil
 }
 
-// proposalParams and storedParams are the query parameters of POST and
-// GET /v1/validate; any other is refused, so that a misspelt `parent` is
-// not silently a check against nothing.
-var (
-	proposalParams = map[string]bool{"crs": true, "rules": true, "area_tolerance": true, "sliver_width": true, "parent": true, "siblings": true, "as_of": true}
-	storedParams   = map[string]bool{"crs": true, "rules": true, "area_tolerance": true, "sliver_width": true, "root": true, "as_of": true}
-)
-
 // howToName tells a client how to give the parent a proposal lacks.
 const howToName = "check them against the stored parent with parent=CODE, or include the parent in the collection"
 
@@ -57,12 +49,10 @@ const howToName = "check them against the stored parent with parent=CODE, or inc
 // is refused, as is one with no parent and child at all. With parent=, the
 // stored parent and (unless siblings=false) its stored children that the
 // collection does not hold complete the family: it is checked as it would
-// be after publishing the collection (tiling.Against).
+// be after publishing the collection (tiling.Against). Any other query
+// parameter is refused (server.go), so that a misspelt `parent` is not
+// silently a check against nothing.
 func (s *Server) validateProposal(c *gin.Context) {
-	if err := knownParams(c, proposalParams); err != nil {
-		s.fail(c, err)
-		return
-	}
 	r, err := outCRS(c)
 	if err != nil {
 		s.fail(c, err)
@@ -126,10 +116,6 @@ func (s *Server) againstStored(c *gin.Context, units []partition.Unit) ([]partit
 // validateStored serves GET /v1/validate?root=CODE[&as_of=]: the tiling
 // check of the stored hierarchy under root.
 func (s *Server) validateStored(c *gin.Context) {
-	if err := knownParams(c, storedParams); err != nil {
-		s.fail(c, err)
-		return
-	}
 	root := c.Query("root")
 	if root == "" {
 		s.fail(c, invalidf("root: give the code of the unit whose hierarchy to check"))

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/partition"
 )
 
@@ -45,20 +46,18 @@ type findingsPage struct {
 
 // knownParams fails the request when it has a query parameter not in
 // allowed (OGC API – Features /req/core/query-param-unknown).
-func (h *Handler) knownParams(c *gin.Context, allowed map[string]bool) bool {
-	for k := range c.Request.URL.Query() {
-		if !allowed[k] {
-			h.cfg.Fail(c, invalid("unknown query parameter %q (see /api)", k))
-			return false
-		}
+func (h *Handler) knownParams(c *gin.Context, allowed param.Names) bool {
+	if err := allowed.Check(c.Request.URL.RawQuery); err != nil {
+		h.cfg.Fail(c, err)
+		return false
 	}
 	return true
 }
 
 // findingParams are the query parameters of the findings' /items.
-var findingParams = map[string]bool{
-	"f": true, "limit": true, "bbox": true, "bbox-crs": true, "crs": true, "datetime": true, "version": true,
-	"cursor": true, "rule": true, "severity": true, "code": true,
+var findingParams = param.Names{
+	"f", "limit", "bbox", "bbox-crs", "crs", "datetime", "version",
+	"cursor", "rule", "severity", "code",
 }
 
 // findingsAt returns the findings of version n, computed once per version.

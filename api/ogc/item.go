@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/partition"
 )
 
@@ -18,7 +19,8 @@ type featureBody struct {
 	Links      []link            `json:"links"`
 }
 
-var itemParams = map[string]bool{"f": true, "crs": true, "datetime": true, "version": true}
+// itemParams are the query parameters of one item.
+var itemParams = param.Names{"f", "crs", "datetime", "version"}
 
 // item serves /collections/{collectionId}/items/{featureId}: the unit with
 // that code, when it belongs to the collection in the selected version.

@@ -8,14 +8,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/partition"
 )
 
 // itemsParams are the query parameters /items accepts; any other is an
 // error (OGC API – Features /req/core/query-param-unknown).
-var itemsParams = map[string]bool{
-	"f": true, "limit": true, "bbox": true, "bbox-crs": true, "crs": true, "datetime": true,
-	"version": true, "cursor": true, "before": true, "code": true, "parent": true, "level": true, "kind": true,
+var itemsParams = param.Names{
+	"f", "limit", "bbox", "bbox-crs", "crs", "datetime",
+	"version", "cursor", "before", "code", "parent", "level", "kind",
 }
 
 // itemsRequest is a parsed /items request.
@@ -35,11 +36,8 @@ func invalid(format string, args ...any) error {
 // parseItems parses the query of /items of col.
 func (h *Handler) parseItems(c *gin.Context, col Collection) (itemsRequest, error) {
 	r := itemsRequest{col: col, limit: h.cfg.DefaultLimit}
-	vals := c.Request.URL.Query()
-	for k := range vals {
-		if !itemsParams[k] {
-			return r, invalid("unknown query parameter %q (see /api)", k)
-		}
+	if err := itemsParams.Check(c.Request.URL.RawQuery); err != nil {
+		return r, err
 	}
 	var err error
 	if r.out, err = crsParam(c, "crs"); err != nil {

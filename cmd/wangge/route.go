@@ -3,8 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -19,7 +22,9 @@ import (
 
 // routeCmd routes lon,lat lines from stdin offline, one result per line
 // (NDJSON, or CSV with a header), against the latest published version or
-// the one in force at --as-of.
+// the one in force at --as-of. A bad line is answered in its place (see
+// routeBatch.bad) and the next is read; any bad line makes the exit
+// status 2, once every other line is answered.
 func routeCmd(ctx context.Context, args []string, e env) int {
 	fs := flag.NewFlagSet("route", flag.ContinueOnError)
 	var sf storeFlags
@@ -57,26 +62,33 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,chain,version")
 	}
 	b := &routeBatch{ix: ix, in: in, csv: *format == "csv", w: w}
-	sc := bufio.NewScanner(e.stdin)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || (n == 1 && strings.HasPrefix(strings.ToLower(line), "lon")) {
+	rd := bufio.NewReaderSize(e.stdin, 64<<10)
+	for n := 1; ; n++ {
+		raw, long, err := readLine(rd)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return report(e, "route", fmt.Errorf("read stdin: %w", err))
+		}
+		line := strings.TrimSpace(string(raw))
+		var p [2]float64
+		switch {
+		case long:
+			err = fmt.Errorf("line longer than %d bytes", rd.Size())
+		case line == "" || (n == 1 && strings.HasPrefix(strings.ToLower(line), "lon")):
 			continue
+		default:
+			p, err = parseLonLat(line)
 		}
-		p, err := parseLonLat(line)
-		if err != nil { // the lines before it are answered first
-			if werr := b.flush(); werr != nil {
-				return report(e, "route", werr)
-			}
-			w.Flush()
-			return report(e, "route", partition.Errorf(partition.Invalid, "line %d: %v", n, err))
+		if err != nil {
+			err = b.bad(e, n, err)
+		} else {
+			err = b.add(p)
 		}
-		if err := b.add(p); err != nil {
+		if err != nil {
 			return report(e, "route", err)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return report(e, "route", fmt.Errorf("read stdin: %w", err))
 	}
 	if err := b.flush(); err != nil {
 		return report(e, "route", err)
@@ -84,7 +96,24 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	if err := w.Flush(); err != nil {
 		return report(e, "route", fmt.Errorf("write: %w", err))
 	}
+	if b.nbad > 0 {
+		return report(e, "route", partition.Errorf(partition.Invalid, "%d bad lines, each answered in its place (NDJSON: by an error object; CSV: by none); every other line is answered", b.nbad))
+	}
 	return exitOK
+}
+
+// readLine reads a line of up to rd's size; long reports a longer one,
+// which is skipped. It returns io.EOF after the last line.
+func readLine(rd *bufio.Reader) (line []byte, long bool, err error) {
+	line, err = rd.ReadSlice('\n')
+	for errors.Is(err, bufio.ErrBufferFull) {
+		long = true
+		_, err = rd.ReadSlice('\n')
+	}
+	if errors.Is(err, io.EOF) && (long || len(line) > 0) {
+		err = nil // the last line, without its newline
+	}
+	return line, long, err
 }
 
 // routeChunk is how many points `wangge route` routes at a time: enough
@@ -99,15 +128,54 @@ type routeBatch struct {
 	csv    bool
 	w      *bufio.Writer
 	pts    [][2]float64
+	seq    int         // lines answered or to be, bad ones included
+	errs   []lineError // bad lines among pts, in order
+	nbad   int
 	stored []orb.Point
 	res    []router.Result
 	sorter router.Sorter
 	buf    []byte
 }
 
+// lineError is a bad line, answered before the point at index at of pts.
+type lineError struct {
+	at   int
+	text []byte
+}
+
 func (b *routeBatch) add(p [2]float64) error {
 	b.pts = append(b.pts, p)
+	b.seq++
 	if len(b.pts) == routeChunk {
+		return b.flush()
+	}
+	return nil
+}
+
+// bad answers line n, which holds no point, in its place, as POST
+// /v1/route/batch answers a bad NDJSON line: {"line": n, "error": …} in
+// NDJSON, nothing in CSV (whose rows have no room for it). Stderr names
+// the first ten.
+func (b *routeBatch) bad(e env, n int, err error) error {
+	msg := fmt.Sprintf("line %d: %v", n, err)
+	if b.nbad++; b.nbad <= 10 {
+		fmt.Fprintf(e.stderr, "wangge route: %s\n", msg)
+	}
+	if b.csv {
+		return nil
+	}
+	type detail struct {
+		Code    string              `json:"code"`
+		Message string              `json:"message"`
+		Details []partition.Problem `json:"details"`
+	}
+	text, _ := json.Marshal(struct {
+		Line  int    `json:"line"`
+		Error detail `json:"error"`
+	}{n, detail{string(partition.Invalid), msg, []partition.Problem{{Index: b.seq, Field: "point", Message: err.Error()}}}})
+	b.errs = append(b.errs, lineError{at: len(b.pts), text: append(text, '\n')})
+	b.seq++
+	if len(b.errs) == routeChunk {
 		return b.flush()
 	}
 	return nil
@@ -120,7 +188,13 @@ func (b *routeBatch) flush() error {
 		b.stored = append(b.stored, crs.Convert(orb.Point(p), b.in, crs.CGCS2000))
 	}
 	b.ix.RouteBatch(b.stored, b.res, &b.sorter)
+	k := 0
 	for i, p := range b.pts {
+		for ; k < len(b.errs) && b.errs[k].at == i; k++ {
+			if _, err := b.w.Write(b.errs[k].text); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
 		if b.csv {
 			b.buf = appendCSV(b.buf[:0], &b.res[i], p)
 		} else {
@@ -130,7 +204,12 @@ func (b *routeBatch) flush() error {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
-	b.pts = b.pts[:0]
+	for ; k < len(b.errs); k++ {
+		if _, err := b.w.Write(b.errs[k].text); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	b.pts, b.errs = b.pts[:0], b.errs[:0]
 	return nil
 }
 

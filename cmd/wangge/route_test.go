@@ -21,7 +21,7 @@ import (
 
 // TestRouteCLI: `wangge route` reads lon,lat lines from stdin and writes
 // one result per line, as NDJSON or CSV, converting from the --crs given;
-// a bad line exits 2 naming the line.
+// a bad line is answered in its place and exits 2 naming the line.
 func TestRouteCLI(t *testing.T) {
 	be := gpkgBackend(t)
 	for _, body := range []string{fc(district), fc(street("330922100000", "", square))} {
@@ -71,6 +71,41 @@ func TestRouteCLI(t *testing.T) {
 			}
 		})
 	}
+	// A bad line is answered in its place (NDJSON: an error object naming
+	// it; CSV: no row), the lines after it are answered, stderr names it
+	// and the exit status is 2.
+	long := strings.Repeat("1", 70_000)
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		want        []string // per output line, a substring
+		stderr      string
+	}{
+		{"ndjson", "122.05,30.05\nfoo,30\n\n122.5,30.5\n", nil,
+			[]string{`"code":"330922100000"`, `{"line":2,"error":{"code":"invalid","message":"line 2: \"foo\" is not a finite number"`, `"code":"330922000000"`}, "line 2"},
+		{"ndjson out of range", "122.05,95\n122.05,30.05\n", nil,
+			[]string{`{"line":1,"error":{"code":"invalid","message":"line 1: (122.05, 95) is outside`, `"code":"330922100000"`}, "line 1"},
+		{"ndjson long line", "122.05,30.05\n" + long + "\n122.5,30.5\n", nil,
+			[]string{`"code":"330922100000"`, `{"line":2,"error":{"code":"invalid","message":"line 2: line longer than`, `"code":"330922000000"`}, "line 2"},
+		{"csv", "122.05,30.05\n122.1\n122.5,30.5\n", []string{"--format", "csv"},
+			[]string{"lon,lat,code", "122.05,30.05,330922100000,", "122.5,30.5,330922000000,"}, "line 2"},
+	} {
+		t.Run("bad line "+tc.name, func(t *testing.T) {
+			code, out, stderr := be.wangge(t, tc.stdin, append([]string{"route"}, tc.args...)...)
+			if code != 2 || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %q", code, stderr, tc.stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(lines) != len(tc.want) {
+				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(tc.want), out)
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(lines[i], w) {
+					t.Errorf("line %d: got %s, want it to contain %s", i+1, lines[i], w)
+				}
+			}
+		})
+	}
 	for _, tc := range []struct {
 		name, stdin, want string
 		args              []string
@@ -90,10 +125,6 @@ func TestRouteCLI(t *testing.T) {
 	}
 }
 
-// TestRouteCLIChunks: past one chunk of routeChunk points, `wangge route`
-// still answers every line, in input order, exactly as the index answers
-// that point alone (it routes each chunk in the index's order); a bad line
-// after several chunks leaves every line before it answered and exits 2.
 // TestRouteCLIAsOfRefused: an --as-of that is no version, time or date,
 // or names no version, is refused before any line is read.
 func TestRouteCLIAsOfRefused(t *testing.T) {
@@ -113,6 +144,11 @@ func TestRouteCLIAsOfRefused(t *testing.T) {
 	}
 }
 
+// TestRouteCLIChunks: past one chunk of routeChunk points, `wangge route`
+// still answers every line, in input order, exactly as the index answers
+// that point alone (it routes each chunk in the index's order); a bad line
+// after several chunks, last or in the middle, is answered in its place,
+// leaves every other line answered and exits 2.
 func TestRouteCLIChunks(t *testing.T) {
 	be := gpkgBackend(t)
 	for _, body := range []string{fc(district), fc(street("330922100000", "", square))} {
@@ -154,7 +190,30 @@ func TestRouteCLIChunks(t *testing.T) {
 		}
 	}
 	code, out, stderr = be.wangge(t, in.String()+"x,1\n", "route", "--crs", "gcj02")
-	if code != 2 || !strings.Contains(stderr, fmt.Sprintf("line %d", n+1)) || strings.Count(out, "\n") != n {
-		t.Errorf("bad last line: exit %d, %d lines, stderr %q; want 2, %d lines, naming line %d", code, strings.Count(out, "\n"), stderr, n, n+1)
+	if code != 2 || !strings.Contains(stderr, fmt.Sprintf("line %d", n+1)) || strings.Count(out, "\n") != n+1 ||
+		!strings.HasSuffix(out, fmt.Sprintf(`{"line":%d,"error":{"code":"invalid","message":"line %d: \"x\" is not a finite number"`, n+1, n+1)+`,"details":[{"index":`+strconv.Itoa(n)+`,"field":"point","message":"\"x\" is not a finite number"}]}}`+"\n") {
+		t.Errorf("bad last line: exit %d, %d lines, stderr %q; want 2, %d lines (the last its error), naming line %d", code, strings.Count(out, "\n"), stderr, n+1, n+1)
+	}
+	// A bad line in the middle of the chunks: answered in its place, and
+	// every line after it answered too.
+	lines := strings.SplitAfter(in.String(), "\n")
+	mid := routeChunk + 7
+	body := strings.Join(lines[:mid], "") + "1,2,\n" + strings.Join(lines[mid:], "")
+	code, out, _ = be.wangge(t, body, "route", "--crs", "gcj02")
+	got = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 2 || len(got) != n+1 {
+		t.Fatalf("bad line %d of %d: exit %d, %d lines; want 2, %d lines", mid+1, n+1, code, len(got), n+1)
+	}
+	if !strings.HasPrefix(got[mid], fmt.Sprintf(`{"line":%d,"error":{"code":"invalid"`, mid+1)) {
+		t.Errorf("line %d: got %s, want its error", mid+1, got[mid])
+	}
+	for i := range want {
+		j := i
+		if i >= mid {
+			j++
+		}
+		if got[j] != want[i] {
+			t.Fatalf("answer %d (after a bad line %d): got %s, want %s", j+1, mid+1, got[j], want[i])
+		}
 	}
 }

@@ -20,16 +20,19 @@ const (
 )
 
 // Parse accepts a coordinate system name, case-insensitively, with
-// surrounding spaces ignored: "wgs84", "cgcs2000", "gcj02", "bd09",
-// "epsg:4326", "epsg:4490", the OGC URIs
+// surrounding spaces ignored: the canonical names "wgs84", "cgcs2000",
+// "gcj02" and "bd09"; the hyphenated "wgs-84", "gcj-02" and "bd-09";
+// "epsg:4326", "crs84" and "epsg:4490"; the OGC URIs
 // http://www.opengis.net/def/crs/OGC/1.3/CRS84,
 // http://www.opengis.net/def/crs/EPSG/0/4326 and
-// http://www.opengis.net/def/crs/EPSG/0/4490, and the URNs
+// http://www.opengis.net/def/crs/EPSG/0/4490; and the URNs
 // urn:ogc:def:crs:OGC:1.3:CRS84, urn:ogc:def:crs:EPSG::4326 and
-// urn:ogc:def:crs:EPSG::4490 of old GeoJSON "crs" members.
+// urn:ogc:def:crs:EPSG::4490 of old GeoJSON "crs" members. An EPSG code
+// names the datum only: coordinates stay longitude, latitude. The error
+// for any other value lists these spellings.
 func Parse(s string) (CRS, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "wgs84", "epsg:4326", "crs84",
+	case "wgs84", "wgs-84", "epsg:4326", "crs84",
 		"http://www.opengis.net/def/crs/ogc/1.3/crs84",
 		"http://www.opengis.net/def/crs/epsg/0/4326",
 		"urn:ogc:def:crs:ogc:1.3:crs84",
@@ -39,13 +42,17 @@ func Parse(s string) (CRS, error) {
 		"http://www.opengis.net/def/crs/epsg/0/4490",
 		"urn:ogc:def:crs:epsg::4490":
 		return CGCS2000, nil
-	case "gcj02":
+	case "gcj02", "gcj-02":
 		return GCJ02, nil
-	case "bd09":
+	case "bd09", "bd-09":
 		return BD09, nil
 	}
-	return "", fmt.Errorf("unknown coordinate system %q: want wgs84, cgcs2000, gcj02, bd09, epsg:4326, epsg:4490 or an OGC CRS URI", s)
+	return "", fmt.Errorf("unknown coordinate system %q: %s", s, spellings)
 }
+
+// spellings lists what [Parse] accepts, for error messages.
+const spellings = "want wgs84 (also wgs-84, EPSG:4326, CRS84), cgcs2000 (EPSG:4490), gcj02 (gcj-02) or bd09 (bd-09), in any case, " +
+	"or an OGC URI: http://www.opengis.net/def/crs/OGC/1.3/CRS84, http://www.opengis.net/def/crs/EPSG/0/4326, http://www.opengis.net/def/crs/EPSG/0/4490"
 
 // String returns the canonical name, which [Parse] accepts.
 func (c CRS) String() string { return string(c) }

@@ -31,6 +31,12 @@ func TestParse(t *testing.T) {
 		{"GCJ02", GCJ02},
 		{"bd09", BD09},
 		{"BD09", BD09},
+		{"wgs-84", WGS84},
+		{"WGS-84", WGS84},
+		{"gcj-02", GCJ02},
+		{"GCJ-02", GCJ02},
+		{"bd-09", BD09},
+		{"BD-09", BD09},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -46,7 +52,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseUnknown(t *testing.T) {
-	for _, in := range []string{"", "wgs 84", "gcj-02x", "epsg:3857", "EPSG:4214", "bd09mc", "http://www.opengis.net/def/crs/EPSG/0/3857"} {
+	for _, in := range []string{"", "wgs 84", "gcj-02x", "gcj_02", "bd-9", "wgs--84", "epsg:3857", "EPSG:4214", "bd09mc", "http://www.opengis.net/def/crs/EPSG/0/3857"} {
 		t.Run(in, func(t *testing.T) {
 			got, err := Parse(in)
 			if err == nil {
@@ -54,6 +60,12 @@ func TestParseUnknown(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), "unknown coordinate system") {
 				t.Errorf("Parse(%q) error = %q, want it to say unknown coordinate system", in, err)
+			}
+			// The error names the accepted spellings.
+			for _, w := range []string{"wgs84", "wgs-84", "EPSG:4326", "cgcs2000", "EPSG:4490", "gcj02", "gcj-02", "bd09", "bd-09", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Parse(%q) error = %q, want it to name %s", in, err, w)
+				}
 			}
 		})
 	}
