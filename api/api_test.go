@@ -116,8 +116,10 @@ func (s *server) get(path string, want int) []byte {
 }
 
 // sampleBody is storetest's sample as a posted FeatureCollection.
-func sampleBody(t *testing.T) string {
-	cs := storetest.Sample()
+func sampleBody(t *testing.T) string { return changesetBody(t, storetest.Sample()) }
+
+// changesetBody is cs as a posted FeatureCollection.
+func changesetBody(t *testing.T, cs partition.Changeset) string {
 	var buf bytes.Buffer
 	cw := partition.NewCollectionWriter(&buf, nil)
 	for i := range cs.Units {

@@ -52,13 +52,18 @@ func (s *Server) routeBatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	fields, err := answerFields(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if ndOut {
-		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), batchQuery{in, queried, skip})
+		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), batchQuery{in, queried, skip, fields})
 		return
 	}
 	br := newBatchReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes), false)
@@ -90,7 +95,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 		b.bad = append(b.bad, badPoint{at: b.pts.len(), err: pe})
 		b.pts.add([2]float64{}, nil)
 	}
-	if in, err = bodyCRS(br, batchQuery{in, queried, skip}); err != nil {
+	if in, err = bodyCRS(br, batchQuery{in, queried, skip, fields}); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -128,7 +133,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 		// A copy: the next segment reuses b.res while this chunk may still
 		// be encoding.
 		ch.pre = append(ch.pre[:0], b.res[next-routed+len(b.res):end-routed+len(b.res)]...)
-		ch.answered, ch.in = true, in
+		ch.answered, ch.in, ch.fields = true, in, fields
 		next = end
 		return nil
 	})
@@ -139,11 +144,13 @@ func (s *Server) routeBatch(c *gin.Context) {
 
 // batchQuery is what a batch's query asks: the crs of its points (in;
 // queried when the query gave it) and whether a bad point is answered in
-// its place (skip) rather than ending the batch.
+// its place (skip) rather than ending the batch, and the members of each
+// answer (fields; 0 for all).
 type batchQuery struct {
 	in      crs.CRS
 	queried bool
 	skip    bool
+	fields  router.Fields
 }
 
 // onError parses on_error: skip (answer a bad point in its place and go
@@ -263,7 +270,7 @@ func (s *Server) streamBatch(c *gin.Context, ix *router.Index, br *batchReader, 
 	// The body's crs, once read (before the first point), is every chunk's.
 	err := pipeline(c.Writer, &s.chunks, ix, '\n', func(ch *chunk) error {
 		err := fill(ch)
-		ch.in = in
+		ch.in, ch.fields = in, q.fields
 		return err
 	})
 	if err == nil {
@@ -417,8 +424,9 @@ const chunkBytes = 640
 
 // chunk is a run of points routed by one worker.
 type chunk struct {
-	pts points
-	in  crs.CRS // the coordinate system of pts
+	pts    points
+	in     crs.CRS       // the coordinate system of pts
+	fields router.Fields // the members of each answer; 0: all
 	// answered says that pre holds the answers for pts: they were routed
 	// already, and are only to be encoded (a JSON batch). Else they are
 	// routed here, and each answer, a line of a stream, ends with its crs.
@@ -450,7 +458,11 @@ func (ch *chunk) route(ix *router.Index, sep byte) {
 				if i > 0 && sep != '\n' {
 					ch.out = append(ch.out, sep)
 				}
-				ch.out = router.AppendJSONAs(ch.out, &ch.pre[i], ch.pts.text(i))
+				if ch.fields == 0 {
+					ch.out = router.AppendJSONAs(ch.out, &ch.pre[i], ch.pts.text(i))
+				} else {
+					ch.out = router.AppendJSONFields(ch.out, &ch.pre[i], ch.pts.text(i), ch.fields)
+				}
 				if sep == '\n' {
 					ch.out = append(ch.out, '\n')
 				}
@@ -473,7 +485,12 @@ func (ch *chunk) route(ix *router.Index, sep byte) {
 			if g+i > 0 && sep != '\n' {
 				ch.out = append(ch.out, sep)
 			}
-			ch.out = appendCRS(router.AppendJSONAs(ch.out, &ch.res[i], ch.pts.text(g+i)), ch.in)
+			if ch.fields == 0 {
+				ch.out = router.AppendJSONAs(ch.out, &ch.res[i], ch.pts.text(g+i))
+			} else {
+				ch.out = router.AppendJSONFields(ch.out, &ch.res[i], ch.pts.text(g+i), ch.fields)
+			}
+			ch.out = appendCRS(ch.out, ch.in)
 			if sep == '\n' {
 				ch.out = append(ch.out, '\n')
 			}

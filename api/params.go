@@ -10,6 +10,7 @@ import (
 	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/router"
 )
 
 // asOf parses `as_of`: a version number, an RFC 3339 time, or a date
@@ -31,6 +32,20 @@ func outCRS(c *gin.Context) (crs.CRS, error) {
 		return "", invalidf("crs: %v", err)
 	}
 	return r, nil
+}
+
+// answerFields parses `fields`, the members a routing answer is narrowed
+// to (router.ParseFields); 0, every member, when it is not given.
+func answerFields(c *gin.Context) (router.Fields, error) {
+	v, ok := c.GetQuery("fields")
+	if !ok {
+		return 0, nil
+	}
+	f, err := router.ParseFields(v)
+	if err != nil {
+		return 0, invalidf("fields: %v", err)
+	}
+	return f, nil
 }
 
 // toCRS returns a transform from stored coordinates to r, nil for none.

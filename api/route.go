@@ -74,8 +74,9 @@ func toStored(p [2]float64, in crs.CRS) orb.Point {
 	return crs.Convert(orb.Point(p), in, crs.CGCS2000)
 }
 
-// route serves GET /v1/route?lon=&lat=&crs=&as_of=: the router's answer,
-// ending with "crs", the system the point was read in.
+// route serves GET /v1/route?lon=&lat=&crs=&as_of=&fields=: the router's
+// answer (only the members fields names, when it is given), ending with
+// "crs", the system the point was read in.
 func (s *Server) route(c *gin.Context) {
 	in, err := outCRS(c)
 	if err != nil {
@@ -87,13 +88,24 @@ func (s *Server) route(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	fields, err := answerFields(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ix, err := s.indexAt(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	r := ix.Route(toStored(p, in))
-	buf := appendCRS(router.AppendJSON(make([]byte, 0, 1024), &r, p), in)
+	buf := make([]byte, 0, 1024)
+	if fields == 0 {
+		buf = router.AppendJSON(buf, &r, p)
+	} else {
+		buf = router.AppendJSONFields(buf, &r, router.AppendPoint(nil, p), fields)
+	}
+	buf = appendCRS(buf, in)
 	c.Data(http.StatusOK, "application/json", buf)
 }
 

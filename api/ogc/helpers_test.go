@@ -58,15 +58,19 @@ func openPostGIS(t testing.TB) partition.Store {
 // server is the whole API (api.New) on a real listener on 127.0.0.1, with
 // the log of the requests it served.
 type server struct {
-	URL string
-	mu  sync.Mutex
-	log []string
+	URL    string
+	routes gin.RoutesInfo // the handler's routes
+	mu     sync.Mutex
+	log    []string
 }
 
 func serve(t testing.TB, s partition.Store, cfg api.Config) *server {
 	t.Helper()
 	srv := &server{}
 	h := api.New(s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if e, ok := h.(*gin.Engine); ok {
+		srv.routes = e.Routes()
+	}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		srv.mu.Lock()
 		srv.log = append(srv.log, r.URL.RequestURI())

@@ -8,10 +8,13 @@ import (
 	"slices"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/wangge/wangge/partition/router"
 )
 
-// openAPITemplate is the OpenAPI 3.0 definition; document fills in what
-// depends on the server: its URL, the collection ids, the CRSs and limits.
+// openAPITemplate is the OpenAPI 3.0 definition of the OGC endpoints and of
+// /v1; document fills in what depends on the server: its URL, the
+// collection ids, the CRSs, the limits and the routing answer's fields.
 //
 //go:embed openapi.json
 var openAPITemplate []byte
@@ -37,8 +40,15 @@ func (h *Handler) document(base string) (map[string]any, error) {
 	}
 	schema("crs")["enum"] = crs
 	schema("bbox-crs")["enum"] = crs
-	schema("limit")["maximum"] = h.cfg.MaxLimit
-	schema("limit")["default"] = h.cfg.DefaultLimit
+	for _, name := range []string{"limit", "v1Limit"} {
+		schema(name)["maximum"] = h.cfg.MaxLimit
+		schema(name)["default"] = h.cfg.DefaultLimit
+	}
+	var fields []any
+	for _, f := range router.FieldNames() {
+		fields = append(fields, f)
+	}
+	schema("fields")["items"].(map[string]any)["enum"] = fields
 	return doc, nil
 }
 
@@ -61,8 +71,11 @@ func (h *Handler) openAPI(c *gin.Context) {
 			Paths []apiPath
 		}{Title: h.cfg.Title}
 		for p, item := range paths {
-			get, _ := item.(map[string]any)["get"].(map[string]any)
-			s, _ := get["summary"].(string)
+			op, _ := item.(map[string]any)["get"].(map[string]any)
+			if op == nil { // a POST-only path
+				op, _ = item.(map[string]any)["post"].(map[string]any)
+			}
+			s, _ := op["summary"].(string)
 			data.Paths = append(data.Paths, apiPath{Path: p, Summary: s})
 		}
 		slices.SortFunc(data.Paths, func(a, b apiPath) int {

@@ -1,6 +1,7 @@
 package ogc_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -51,9 +52,53 @@ func TestOpenAPI(t *testing.T) {
 		"/collections/sea-grids/items?kind=fishing",
 		"/collections/nowhere", "/collections/grids/items?limit=x", "/collections/grids/items?color=red",
 		"/collections/grids/items/330922100001999",
+		"/v1/units?level=grid&limit=2", "/v1/units?network=sea&as_of=2", "/v1/units/330922100001001", "/v1/units/330922100001999",
+		"/v1/versions", "/v1/vessels?limit=2", "/v1/vessels?unit=330922900000001001&limit=1000", "/v1/vessels/浙嵊渔10022",
+		"/v1/vessels/浙嵊渔10022/route?lon=122.3005&lat=30.7005", "/v1/route?lon=122.3005&lat=30.7005",
+		"/v1/route?lon=122.3005&lat=30.7005&fields=code,contact", "/v1/route?lon=122.3005&lat=30.7005&fields=code,staff,chain&crs=gcj02",
+		"/v1/route?lon=10&lat=10", "/v1/route?lon=122.3&lat=91", "/v1/route?lon=122.3&lat=30.7&fields=code,chian",
+		"/v1/validate?root=330922100001",
 	} {
 		t.Run(path, func(t *testing.T) { validateResponse(t, router, srv.URL+path) })
 	}
+	for _, tc := range []struct{ path, contentType, body string }{
+		{"/v1/route/batch", "application/json", `{"points":[[122.3005,30.7005],[10,10]]}`},
+		{"/v1/route/batch?fields=code,contact&crs=wgs84", "application/json", `{"crs":"wgs84","points":[[122.3005,30.7005]]}`},
+		{"/v1/route/batch?on_error=skip", "application/json", `{"points":[[122.3005,30.7005],[200,0]]}`},
+	} {
+		t.Run("POST "+tc.path, func(t *testing.T) {
+			req, err := http.NewRequest("POST", srv.URL+tc.path, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", tc.contentType)
+			validateRequest(t, router, req, []byte(tc.body))
+		})
+	}
+	// Every /v1 route the server registers is in the definition, with its
+	// method.
+	t.Run("CoversV1", func(t *testing.T) {
+		n := 0
+		for _, r := range srv.routes {
+			if !strings.HasPrefix(r.Path, "/v1/") {
+				continue
+			}
+			n++
+			path := r.Path
+			for _, seg := range strings.Split(r.Path, "/") {
+				if strings.HasPrefix(seg, ":") {
+					path = strings.Replace(path, seg, "{"+seg[1:]+"}", 1)
+				}
+			}
+			item := doc.Paths.Find(path)
+			if item == nil || item.GetOperation(r.Method) == nil {
+				t.Errorf("%s %s (%s) is not in the definition", r.Method, r.Path, path)
+			}
+		}
+		if n < 10 {
+			t.Errorf("%d /v1 routes, want the server's (at least 10)", n)
+		}
+	})
 
 	t.Run("LandingLinks", func(t *testing.T) {
 		var lp struct {
@@ -103,27 +148,38 @@ func validateResponse(t *testing.T, router routers.Router, url string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	validateRequest(t, router, req, nil)
+}
+
+// validateRequest sends req (whose body, if any, is body) and validates
+// the request, its body included, and the response against the operation
+// the OpenAPI document defines for it.
+func validateRequest(t *testing.T, router routers.Router, req *http.Request, body []byte) {
+	t.Helper()
+	url := req.URL.String()
 	route, params, err := router.FindRoute(req)
 	if err != nil {
-		t.Fatalf("no operation for %s: %v", url, err)
+		t.Fatalf("no operation for %s %s: %v", req.Method, url, err)
 	}
+	check := req.Clone(context.Background())
+	check.Body = io.NopCloser(bytes.NewReader(body))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	answer, err := io.ReadAll(res.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{ExcludeRequestBody: true}}
+	in := &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{ExcludeRequestBody: body == nil}}
 	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
 		Options: &openapi3filter.Options{IncludeResponseStatus: true}}
-	out.SetBodyBytes(body)
+	out.SetBodyBytes(answer)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-		t.Errorf("%s: status %d: the response does not match the definition: %v\n%s", url, res.StatusCode, err, clip(body))
+		t.Errorf("%s: status %d: the response does not match the definition: %v\n%s", url, res.StatusCode, err, clip(answer))
 	}
 	if res.StatusCode < 400 && reqErr != nil {
 		t.Errorf("%s: served, but the definition rejects the request: %v", url, reqErr)

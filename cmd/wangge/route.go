@@ -31,6 +31,7 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	sf.register(fs)
 	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, cgcs2000, gcj02 or bd09")
 	format := fs.String("format", "ndjson", "output: ndjson or csv")
+	fieldList := fs.String("fields", "", "NDJSON answers hold only these members, comma-separated (e.g. code,contact; see GET /v1/route?fields=); default all")
 	asOf := fs.String("as-of", "", "route against the version in force then: a version number, an RFC 3339 time or a date (China time); default the latest")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
@@ -45,6 +46,15 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	}
 	if *format != "ndjson" && *format != "csv" {
 		return report(e, "route", partition.Errorf(partition.Invalid, "--format %q: want ndjson or csv", *format))
+	}
+	var fields router.Fields
+	if *fieldList != "" {
+		if *format == "csv" {
+			return report(e, "route", partition.Errorf(partition.Invalid, "--fields: CSV has fixed columns; use --format ndjson"))
+		}
+		if fields, err = router.ParseFields(*fieldList); err != nil {
+			return report(e, "route", prefixed("--fields", err))
+		}
 	}
 	log := sf.logger(e)
 	s, _, err := sf.open(ctx, e, log)
@@ -61,7 +71,7 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	if *format == "csv" {
 		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,chain,version")
 	}
-	b := &routeBatch{ix: ix, in: in, csv: *format == "csv", w: w}
+	b := &routeBatch{ix: ix, in: in, csv: *format == "csv", fields: fields, w: w}
 	rd := bufio.NewReaderSize(e.stdin, 64<<10)
 	for n := 1; ; n++ {
 		raw, long, err := readLine(rd)
@@ -126,6 +136,7 @@ type routeBatch struct {
 	ix     *router.Index
 	in     crs.CRS
 	csv    bool
+	fields router.Fields // NDJSON members; 0: all
 	w      *bufio.Writer
 	pts    [][2]float64
 	seq    int         // lines answered or to be, bad ones included
@@ -197,8 +208,10 @@ func (b *routeBatch) flush() error {
 		}
 		if b.csv {
 			b.buf = appendCSV(b.buf[:0], &b.res[i], p)
-		} else {
+		} else if b.fields == 0 {
 			b.buf = append(router.AppendJSON(b.buf[:0], &b.res[i], p), '\n')
+		} else {
+			b.buf = append(router.AppendJSONFields(b.buf[:0], &b.res[i], router.AppendPoint(nil, p), b.fields), '\n')
 		}
 		if _, err := b.w.Write(b.buf); err != nil {
 			return fmt.Errorf("write: %w", err)

@@ -50,6 +50,10 @@ func TestRouteCLI(t *testing.T) {
 		// version 1 holds the district alone, version 2 adds the street
 		{"as of version 1", []string{"--as-of", "1"}, "122.05,30.05\n", []string{`"code":"330922000000"`}},
 		{"as of version 2", []string{"--as-of", "2"}, "122.05,30.05\n", []string{`"code":"330922100000"`}},
+		// nobody on either roster: no contact
+		{"contact", nil, "122.05,30.05\n", []string{`"nearest":null,"contact":null,"chain":`}},
+		{"fields", []string{"--fields", "contact,code"}, "122.05,30.05\n125,30\n",
+			[]string{`{"code":"330922100000","contact":null}`, `{"code":null,"contact":null}`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +119,8 @@ func TestRouteCLI(t *testing.T) {
 		{"out of range", "122.05,95\n", "line 1", nil},
 		{"bad crs", "122.05,30.05\n", "--crs", []string{"--crs", "utm"}},
 		{"bad format", "122.05,30.05\n", "--format", []string{"--format", "xml"}},
+		{"bad fields", "122.05,30.05\n", `--fields: unknown "chian"`, []string{"--fields", "code,chian"}},
+		{"fields with csv", "122.05,30.05\n", "--fields", []string{"--format", "csv", "--fields", "code"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := be.wangge(t, tc.stdin, append([]string{"route"}, tc.args...)...)

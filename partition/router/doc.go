@@ -1,9 +1,13 @@
 // Package router answers "whose is this place?": an immutable in-memory
 // index over one published version that resolves a point to the deepest
 // polygonal unit containing it, its chain up to the root with each unit's
-// staff, and the evidence a dispatcher needs (version, distance to the
-// unit's boundary, the neighbour across it when near), and a [Router] that
-// holds the current index and swaps in a new one atomically.
+// staff, the person responsible ([Result.Contact]: the deepest staffed
+// unit's best-ranked member), and the evidence a dispatcher needs
+// (version, distance to the unit's boundary, the neighbour across it when
+// near), and a [Router] that holds the current index and swaps in a new
+// one atomically. Answers are encoded as JSON from pieces encoded once per
+// unit at build ([AppendJSON]), or narrowed to some members
+// ([AppendJSONFields]).
 //
 // # Which unit
 //

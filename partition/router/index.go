@@ -150,7 +150,7 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 	ix.encode()
 	ix.stats.Units = len(units)
 	ix.stats.Vertices = ix.shapes.Vertices()
-	ix.stats.IndexBytes = ix.shapes.Bytes() + r.Bytes() + cap(ix.enc.buf) + 20*cap(ix.enc.at)
+	ix.stats.IndexBytes = ix.shapes.Bytes() + r.Bytes() + cap(ix.enc.buf) + 28*cap(ix.enc.at)
 	ix.stats.CellsX, ix.stats.CellsY, ix.stats.BoundaryCells = r.Cells()
 	ix.stats.BuildTime = time.Since(start)
 	return ix, nil

@@ -25,19 +25,27 @@ type encoded struct {
 // span locates a unit's entry in encoded.buf:
 // buf[start:end] = {"code":…,"name":…,"level":"…","network":"…","kind":"…","staff":[…]};
 // level and kind are where the level's and the kind's values end.
+// buf[contact:contactEnd] is the unit's contact (see Result.Contact):
+// {"code","role","name","phone"} of owner, the unit itself (its contact
+// then follows its entry) or its nearest ancestor with staff, or null
+// (owner -1).
 type span struct {
 	start, level, kind, end uint32
-	parent                  int32
+	contact, contactEnd     uint32
+	parent, owner           int32
 }
 
 // codeKey is the text before the code's value in an entry.
 const codeKey = `{"code":`
 
-// encode fills ix.enc: the units with shapes in shape order, then the
-// others.
+// encode fills ix.enc: null (the contact of a unit whose chain has no
+// staff), the units with shapes in shape order, then the others, each with
+// its own contact when it has staff; last, every other unit is given its
+// nearest staffed ancestor's (inheritContacts).
 func (ix *Index) encode() {
 	e := &ix.enc
 	e.at = make([]span, len(ix.units))
+	e.buf = append(e.buf, contactNull...)
 	for _, u := range ix.shapeUnit {
 		ix.encodeUnit(u)
 	}
@@ -46,6 +54,7 @@ func (ix *Index) encode() {
 			ix.encodeUnit(int32(i))
 		}
 	}
+	ix.inheritContacts()
 }
 
 func (ix *Index) encodeUnit(i int32) {
@@ -73,6 +82,11 @@ func (ix *Index) encodeUnit(i int32) {
 	}
 	b = append(b, '}')
 	sp.end = uint32(len(b))
+	sp.owner = -1
+	var own bool
+	if b, own = ix.appendContact(b, i); own {
+		sp.contact, sp.contactEnd, sp.owner = sp.end, uint32(len(b)), i
+	}
 	e.buf, e.at[i] = b, sp
 }
 
@@ -114,8 +128,9 @@ func (ix *Index) appendEntry(dst []byte, i int32) []byte {
 // in the caller's coordinate system), the unit's code (null when
 // unresolved), name, level, network and kind, resolved, approximate,
 // distance_m (centimetres), near_boundary, neighbor and nearest (short
-// references or null), chain (root first, each unit with its staff) and the
-// version with its publication time.
+// references or null), contact (the person responsible, see
+// Result.Contact, or null), chain (root first, each unit with its staff)
+// and the version with its publication time.
 func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
 	var buf [64]byte
 	return AppendJSONAs(dst, r, AppendPoint(buf[:0], in))
@@ -158,6 +173,8 @@ func AppendJSONAs(dst []byte, r *Result, point []byte) []byte {
 	dst = ix.appendRef(dst, r.neighbor)
 	dst = append(dst, `,"nearest":`...)
 	dst = ix.appendRef(dst, r.nearest)
+	dst = append(dst, `,"contact":`...)
+	dst = ix.appendContactOf(dst, r.unit)
 	dst = append(dst, `,"chain":`...)
 	if r.unit >= 0 {
 		dst = ix.appendChain(dst, r.unit)
@@ -200,6 +217,16 @@ func appendCentimetres(dst []byte, d geo.Meters) []byte {
 		dst = append(dst, '.', byte('0'+f/10), byte('0'+f%10))
 	}
 	return dst
+}
+
+// appendContactOf appends the contact of unit i (encoded once, at build:
+// one append), null when it has none or i is -1.
+func (ix *Index) appendContactOf(dst []byte, i int32) []byte {
+	if i < 0 {
+		return append(dst, contactNull...)
+	}
+	sp := ix.enc.at[i]
+	return append(dst, ix.enc.buf[sp.contact:sp.contactEnd]...)
 }
 
 // appendRef appends unit i's short reference {"code","name","level"}, or

@@ -108,7 +108,11 @@ func (ix *Index) warmJSON(rs []Result) uint64 {
 				continue
 			}
 			sp := ix.enc.at[u]
-			for k := sp.start; k < sp.end; k += 64 {
+			end := sp.end
+			if sp.owner == u { // its own contact follows its entry
+				end = sp.contactEnd
+			}
+			for k := sp.start; k < end; k += 64 {
 				sum += uint64(ix.enc.buf[k])
 			}
 		}
