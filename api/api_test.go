@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -23,33 +21,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wangge/wangge/api"
-	"github.com/wangge/wangge/geo"
-	"github.com/wangge/wangge/internal/testdb"
+	"github.com/wangge/wangge/internal/teststore"
 	"github.com/wangge/wangge/partition"
-	"github.com/wangge/wangge/partition/store/gpkg"
-	"github.com/wangge/wangge/partition/store/postgis"
 	"github.com/wangge/wangge/partition/store/storetest"
 )
 
 type server struct {
 	url string
 	t   *testing.T
-}
-
-// stores opens a fresh store of each kind.
-func stores(t *testing.T) map[string]partition.Store {
-	t.Helper()
-	ctx := context.Background()
-	g, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := postgis.Open(ctx, testdb.URL(t), postgis.Options{Schema: testdb.Schema(t, "t_api"), Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close(); p.Close() })
-	return map[string]partition.Store{"gpkg": g, "postgis": p}
 }
 
 // start serves the API over s on a real listener on 127.0.0.1. A panic
@@ -392,3 +371,6 @@ func TestMain(m *testing.M) {
 	gin.SetMode(gin.ReleaseMode)
 	os.Exit(m.Run())
 }
+
+// stores opens a fresh store of each kind.
+func stores(t *testing.T) map[string]partition.Store { return teststore.Both(t, "t_api") }

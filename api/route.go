@@ -99,12 +99,8 @@ func (s *Server) route(c *gin.Context) {
 		return
 	}
 	r := ix.Route(toStored(p, in))
-	buf := make([]byte, 0, 1024)
-	if fields == 0 {
-		buf = router.AppendJSON(buf, &r, p)
-	} else {
-		buf = router.AppendJSONFields(buf, &r, router.AppendPoint(nil, p), fields)
-	}
+	var pt [64]byte
+	buf := router.AppendJSONFields(make([]byte, 0, 1024), &r, router.AppendPoint(pt[:0], p), fields)
 	buf = appendCRS(buf, in)
 	c.Data(http.StatusOK, "application/json", buf)
 }

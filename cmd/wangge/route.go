@@ -208,10 +208,9 @@ func (b *routeBatch) flush() error {
 		}
 		if b.csv {
 			b.buf = appendCSV(b.buf[:0], &b.res[i], p)
-		} else if b.fields == 0 {
-			b.buf = append(router.AppendJSON(b.buf[:0], &b.res[i], p), '\n')
 		} else {
-			b.buf = append(router.AppendJSONFields(b.buf[:0], &b.res[i], router.AppendPoint(nil, p), b.fields), '\n')
+			var pt [64]byte
+			b.buf = append(router.AppendJSONFields(b.buf[:0], &b.res[i], router.AppendPoint(pt[:0], p), b.fields), '\n')
 		}
 		if _, err := b.w.Write(b.buf); err != nil {
 			return fmt.Errorf("write: %w", err)

@@ -82,6 +82,7 @@ func Make(ctx context.Context, req Request) (Proposal, error) {
 	if err := b.below(); err != nil {
 		return Proposal{}, err
 	}
+	sort.SliceStable(p.Attention, func(i, j int) bool { return p.Attention[i].Code < p.Attention[j].Code })
 	if err := b.check(); err != nil {
 		return Proposal{}, err
 	}
@@ -285,7 +286,6 @@ func (b *builder) check() error {
 		return err
 	}
 	b.p.Check = rep
-	sort.SliceStable(b.p.Attention, func(i, j int) bool { return b.p.Attention[i].Code < b.p.Attention[j].Code })
 	return nil
 }
 

@@ -3,19 +3,16 @@ package proposal_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo"
-	"github.com/wangge/wangge/internal/testdb"
+	"github.com/wangge/wangge/internal/teststore"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/balance"
 	"github.com/wangge/wangge/partition/proposal"
-	"github.com/wangge/wangge/partition/store/gpkg"
-	"github.com/wangge/wangge/partition/store/postgis"
 	"github.com/wangge/wangge/partition/tiling"
 )
 
@@ -28,17 +25,8 @@ const community = partition.Code("330922100002")
 func stores(t *testing.T) map[string]partition.Store {
 	t.Helper()
 	ctx := context.Background()
-	g, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := postgis.Open(ctx, testdb.URL(t), postgis.Options{Schema: testdb.Schema(t, "t_proposal"), Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]partition.Store{"gpkg": g, "postgis": p}
+	out := teststore.Both(t, "t_proposal")
 	for name, s := range out {
-		t.Cleanup(func() { s.Close() })
 		f, err := os.Open("../../data/sample/shengsi.geojson")
 		if err != nil {
 			t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,11 +12,9 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo"
-	"github.com/wangge/wangge/internal/testdb"
+	"github.com/wangge/wangge/internal/teststore"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/router"
-	"github.com/wangge/wangge/partition/store/gpkg"
-	"github.com/wangge/wangge/partition/store/postgis"
 )
 
 // A community 1 km square with two grids whose border runs north–south at
@@ -77,21 +74,6 @@ func routeCode(ix *router.Index, x float64) partition.Code {
 	return ""
 }
 
-func pastStores(t *testing.T) map[string]partition.Store {
-	t.Helper()
-	ctx := context.Background()
-	g, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"), gpkg.Options{Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := postgis.Open(ctx, testdb.URL(t), postgis.Options{Schema: testdb.Schema(t, "t_past"), Limits: geo.DefaultLimits})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close(); p.Close() })
-	return map[string]partition.Store{"gpkg": g, "postgis": p}
-}
-
 // TestRouteAsOf publishes four versions that move one border back and
 // forth and routes the same points as of each, by number and by time: each
 // answer is the grid of that version's geometry, says which version it
@@ -100,7 +82,7 @@ func TestRouteAsOf(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	xs := []float64{0.25, 0.55, 0.65, 0.75}
-	for name, s := range pastStores(t) {
+	for name, s := range teststore.Both(t, "t_past") {
 		t.Run(name, func(t *testing.T) {
 			var vs []partition.Version
 			for i, b := range borders {
@@ -150,7 +132,7 @@ func TestRouteAsOf(t *testing.T) {
 func TestPastCacheBounds(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := pastStores(t)["gpkg"]
+	s := teststore.Both(t, "t_past")["gpkg"]
 	for i, b := range borders {
 		if _, err := s.Publish(ctx, pastVersion(b, i == 0)); err != nil {
 			t.Fatal(err)
@@ -232,7 +214,7 @@ func TestPastCacheBounds(t *testing.T) {
 func TestPastWhilePublishing(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := pastStores(t)["postgis"]
+	s := teststore.Both(t, "t_past")["postgis"]
 	if _, err := s.Publish(ctx, pastVersion(borders[0], true)); err != nil {
 		t.Fatal(err)
 	}
