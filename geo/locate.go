@@ -14,12 +14,44 @@ import "github.com/paulmach/orb"
 // Because this is one perturbation of the point, not a rule per polygon, it
 // gives the same answer in every polygon: when polygons tile an area, every
 // point of the area, their shared edges and vertices included, lies in
-// exactly one of them (on the tiling's east and north outline, the point
-// lies in none). The implementation is the even-odd ray-crossing test with a
-// ray going east, counting an edge when one end is at or below p's latitude
-// and the other strictly above, and p lies strictly west of it by the exact
-// orientation test [Orient]; it never computes an intersection, so it does
-// not round.
+// exactly one of them. The implementation is the even-odd ray-crossing test
+// with a ray going east, counting an edge when one end is at or below p's
+// latitude and the other strictly above, and p lies strictly west of it by
+// the exact orientation test [Orient]; it never computes an intersection, so
+// it does not round.
+//
+// The rule is half-open: it exists to decide between polygons that share an
+// edge, and a point on an edge that faces no other polygon (a gap between
+// them, or the outline of the whole tiling) on its east or north side is
+// outside by it. [OnEdge] and [MultiPolygonOnBoundary] say exactly when a
+// point is on a polygon's boundary, so that a caller resolving a family of
+// polygons can close that side where no other polygon claims the point: the
+// router gives such a point to the polygon whose boundary it is on (see
+// package partition/router, "Which unit").
+
+// OnEdge reports whether p lies on the closed segment a–b, exactly (by
+// [Orient], without rounding).
+func OnEdge(a, b, p orb.Point) bool {
+	if p[0] < min(a[0], b[0]) || p[0] > max(a[0], b[0]) || p[1] < min(a[1], b[1]) || p[1] > max(a[1], b[1]) {
+		return false
+	}
+	return Orient(a, b, p) == 0
+}
+
+// MultiPolygonOnBoundary reports whether p lies exactly on an edge of any
+// ring of mp (open or closed rings).
+func MultiPolygonOnBoundary(mp orb.MultiPolygon, p orb.Point) bool {
+	for _, pg := range mp {
+		for _, r := range pg {
+			for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+				if OnEdge(r[j], r[i], p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // Crosses reports whether the eastward ray from p crosses the edge a–b under
 // the boundary rule. Summed over the edges of a ring, the parity says

@@ -69,7 +69,7 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	defer w.Flush()
 	if *format == "csv" {
-		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,chain,version")
+		fmt.Fprintln(w, "lon,lat,code,name,level,resolved,approximate,distance_m,near_boundary,neighbor,nearest,gap_in,overlaps,chain,version")
 	}
 	b := &routeBatch{ix: ix, in: in, csv: *format == "csv", fields: fields, w: w}
 	rd := bufio.NewReaderSize(e.stdin, 64<<10)
@@ -261,12 +261,23 @@ func appendCSV(dst []byte, r *router.Result, p [2]float64) []byte {
 	if u := r.Neighbor(); u != nil {
 		neighbor = string(u.Code)
 	}
+	var nearest, gapIn string
+	if u := r.Nearest(); u != nil {
+		nearest = string(u.Code)
+	}
+	if u := r.Gap(); u != nil {
+		gapIn = string(u.Code)
+	}
+	var overlaps []string
+	for _, u := range r.Overlaps() {
+		overlaps = append(overlaps, string(u.Code))
+	}
 	dist := ""
 	if r.Resolved || r.Nearest() != nil {
 		dist = strconv.FormatFloat(math.Round(float64(r.Distance)*100)/100, 'f', -1, 64)
 	}
 	for _, f := range []string{code, csvQuote(name), level, strconv.FormatBool(r.Resolved), strconv.FormatBool(r.Approximate),
-		dist, strconv.FormatBool(r.NearBoundary), neighbor, strings.Join(chain, ">"), strconv.FormatInt(r.Version().Number, 10)} {
+		dist, strconv.FormatBool(r.NearBoundary), neighbor, nearest, gapIn, strings.Join(overlaps, ";"), strings.Join(chain, ">"), strconv.FormatInt(r.Version().Number, 10)} {
 		dst = append(dst, ',')
 		dst = append(dst, f...)
 	}

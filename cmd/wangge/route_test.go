@@ -51,7 +51,7 @@ func TestRouteCLI(t *testing.T) {
 		{"as of version 1", []string{"--as-of", "1"}, "122.05,30.05\n", []string{`"code":"330922000000"`}},
 		{"as of version 2", []string{"--as-of", "2"}, "122.05,30.05\n", []string{`"code":"330922100000"`}},
 		// nobody on either roster: no contact
-		{"contact", nil, "122.05,30.05\n", []string{`"nearest":null,"contact":null,"chain":`}},
+		{"contact", nil, "122.05,30.05\n", []string{`"nearest":null,"gap":false,"gap_in":null,"overlaps":[],"contact":null,"chain":`}},
 		{"fields", []string{"--fields", "contact,code"}, "122.05,30.05\n125,30\n",
 			[]string{`{"code":"330922100000","contact":null}`, `{"code":null,"contact":null}`}},
 	}

@@ -22,6 +22,7 @@ const margin = 1e-6
 // same whatever the number of bands.
 type builder struct {
 	r        *Raster
+	parent   []int32 // Options.Parent
 	fallback []int32 // 1+shape
 	head     []int32 // 1+node of the cell's band
 	bands    []band
@@ -35,9 +36,9 @@ type band struct {
 	scan       scanline
 }
 
-func newBuilder(r *Raster, bands int) *builder {
+func newBuilder(r *Raster, bands int, parent []int32) *builder {
 	n := r.nx * r.ny
-	b := &builder{r: r, fallback: make([]int32, n), head: make([]int32, n)}
+	b := &builder{r: r, parent: parent, fallback: make([]int32, n), head: make([]int32, n)}
 	bands = max(1, min(bands, r.ny))
 	for k := range bands {
 		room := r.shapes.Vertices()/bands + 1024
@@ -111,7 +112,11 @@ func (b *builder) paint(id int32, bd *band) {
 			}
 			if in {
 				for k := row*b.r.nx + col; k < row*b.r.nx+end; k++ {
-					b.fallback[k], b.head[k] = mark, 0
+					if b.parent == nil || b.covers(bd, k, id) {
+						b.fallback[k], b.head[k] = mark, 0
+					} else {
+						b.over(bd, k, id)
+					}
 				}
 			}
 			col = end
@@ -186,6 +191,54 @@ func (sc *scanline) inside(k int, x float64) bool {
 		}
 	}
 	return in
+}
+
+// covers reports whether shape id, covering cell c wholly, may take it for
+// its own: everything the cell holds is an ancestor of id.
+func (b *builder) covers(bd *band, c int, id int32) bool {
+	if f := b.fallback[c] - 1; f >= 0 && !b.ancestor(f, id) {
+		return false
+	}
+	for j := b.head[c]; j > 0; j = bd.nodeNext[j-1] {
+		if !b.ancestor(bd.nodeID[j-1], id) {
+			return false
+		}
+	}
+	return true
+}
+
+// ancestor reports whether shape a is an ancestor of shape id.
+func (b *builder) ancestor(a, id int32) bool {
+	for k := b.parent[id]; k >= 0; k = b.parent[k] {
+		if k == a {
+			return true
+		}
+	}
+	return false
+}
+
+// over paints shape id over cell c, which it covers wholly but which holds
+// shapes that are not its ancestors: those stay, in the list beneath id
+// (the fallback too, unless an ancestor); the ancestors go.
+func (b *builder) over(bd *band, c int, id int32) {
+	if f := b.fallback[c] - 1; f >= 0 && b.ancestor(f, id) {
+		b.fallback[c] = 0
+	}
+	var keep []int32
+	for j := b.head[c]; j > 0; j = bd.nodeNext[j-1] {
+		if !b.ancestor(bd.nodeID[j-1], id) {
+			keep = append(keep, bd.nodeID[j-1])
+		}
+	}
+	b.head[c] = 0
+	for _, k := range slices.Backward(keep) {
+		bd.nodeID = append(bd.nodeID, k)
+		bd.nodeNext = append(bd.nodeNext, b.head[c])
+		b.head[c] = int32(len(bd.nodeID))
+	}
+	bd.nodeID = append(bd.nodeID, id)
+	bd.nodeNext = append(bd.nodeNext, b.head[c])
+	b.head[c] = int32(len(bd.nodeID))
 }
 
 // marked reports whether shape id marked cell c of the band as a boundary

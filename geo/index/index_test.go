@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -107,5 +108,81 @@ func TestNear(t *testing.T) {
 	}
 	if nx, ny, bnd := r.Cells(); nx*ny < 32 || bnd == 0 || bnd >= nx*ny {
 		t.Errorf("Cells() = %d×%d with %d boundary cells", nx, ny, bnd)
+	}
+}
+
+func TestOnBoundary(t *testing.T) {
+	r, id := fixture(t)
+	a, b := id[0], id[1]
+	tests := []struct {
+		name  string
+		shape int32
+		p     orb.Point
+		want  bool
+	}{
+		{"A's east edge", a, orb.Point{1, 1}, true},
+		{"A's north-east corner", a, orb.Point{1, 2}, true},
+		{"the hole's edge", a, orb.Point{0.5, 1.5}, true},
+		{"inside A", a, orb.Point{0.1, 0.1}, false},
+		{"in the hole", a, orb.Point{0.5, 1}, false},
+		{"a rounding off the edge", a, orb.Point{math.Nextafter(1, 2), 1}, false},
+		{"B's west edge is A's east edge", b, orb.Point{1, 0.3}, true},
+		{"far away", b, orb.Point{5, 5}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.Shapes().OnBoundary(tt.shape, tt.p); got != tt.want {
+				t.Errorf("OnBoundary(%d, %v) = %v, want %v", tt.shape, tt.p, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParentKeepsSiblings: with Options.Parent, a shape that covers a cell
+// wholly hides only its ancestors there: an overlapping sibling painted
+// before it stays among the cell's candidates, while Locate answers as
+// without the tree at every point.
+func TestParentKeepsSiblings(t *testing.T) {
+	sq := func(x0, y0, x1, y1 float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+	}
+	var s Shapes
+	p := s.Add(sq(0, 0, 4, 4))   // the parent
+	x := s.Add(sq(0, 0, 2.5, 4)) // two children overlapping on [1.5, 2.5]
+	y := s.Add(sq(1.5, 0, 4, 4))
+	k := s.Add(sq(2, 2, 3, 3)) // y's child, inside the overlap in part
+	order := []int32{p, x, y, k}
+	flat, err := Build(&s, order, Options{Cells: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := Build(&s, order, Options{Cells: 4096, Parent: []int32{-1, p, p, y}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := func(r *Raster, pt orb.Point, id int32) bool {
+		list, under := r.Candidates(pt)
+		return slices.Contains(list, id) || under == id
+	}
+	in := orb.Point{2, 1} // in x and y, wholly inside both in its cell
+	if holds(flat, in, x) || !holds(flat, in, y) {
+		t.Errorf("without the tree the cell at %v should hold y alone", in)
+	}
+	if !holds(tree, in, x) || !holds(tree, in, y) || holds(tree, in, p) {
+		t.Errorf("with the tree the cell at %v should hold x and y and not their parent", in)
+	}
+	if !holds(tree, orb.Point{2.2, 2.5}, x) {
+		t.Errorf("x should survive k's cell too")
+	}
+	for i := range 200 {
+		for j := range 200 {
+			pt := orb.Point{-0.1 + 4.2*float64(i)/199, -0.1 + 4.2*float64(j)/199}
+			if a, b := flat.Locate(pt), tree.Locate(pt); a != b {
+				t.Fatalf("Locate(%v): %d without the tree, %d with it", pt, a, b)
+			}
+		}
+	}
+	if _, err := Build(&s, order, Options{Parent: []int32{-1}}); err == nil {
+		t.Error("a Parent of the wrong length was accepted")
 	}
 }

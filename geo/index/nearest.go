@@ -24,9 +24,20 @@ func (m Metric) Dist2(a, b orb.Point) float64 {
 // an edge needs no division unless p projects inside it, and the nearest
 // point itself is computed only for the winning edge.
 func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64) (q orb.Point, d2 float64, ok bool) {
+	a, b, d2, ok := s.NearestEdge(id, p, m, limit2)
+	if !ok {
+		return q, d2, false
+	}
+	return m.closest(a, b, p), d2, true
+}
+
+// NearestEdge is NearestBoundary's edge: the ends a, b of the edge of
+// shape id nearest to p, and its squared planar distance under m, if that
+// is less than limit2.
+func (s *Shapes) NearestEdge(id int32, p orb.Point, m Metric, limit2 float64) (a, b orb.Point, d2 float64, ok bool) {
 	sh := &s.shapes[id]
 	if m.boundDist2(sh.bound, p) >= limit2 {
-		return q, 0, false
+		return a, b, 0, false
 	}
 	best, bk := limit2, int32(-1)
 	if rg := sh.only; rg.end > 0 && chunkCount(rg) <= nearChunks {
@@ -48,9 +59,42 @@ func (s *Shapes) NearestBoundary(id int32, p orb.Point, m Metric, limit2 float64
 		}
 	}
 	if bk < 0 {
-		return q, best, false
+		return a, b, best, false
 	}
-	return m.closest(s.pts[bk], s.pts[bk+1], p), best, true
+	return s.pts[bk], s.pts[bk+1], best, true
+}
+
+// EdgesWithin calls fn with the ends of every edge of shape id whose
+// squared planar distance to p under m is less than limit2.
+func (s *Shapes) EdgesWithin(id int32, p orb.Point, m Metric, limit2 float64, fn func(a, b orb.Point)) {
+	s.edgesIn(id, func(c orb.Bound) bool { return m.boundDist2(c, p) < limit2 }, func(a, b orb.Point) bool {
+		if _, dd := m.nearestEdge([]orb.Point{a, b}, p, limit2); dd < limit2 {
+			fn(a, b)
+		}
+		return true
+	})
+}
+
+// edgesIn calls fn with the ends of every edge of shape id in the chunks
+// that keep accepts, until fn returns false. The slow paths' walk: the
+// hot ones (Contains, NearestBoundary) unroll it.
+func (s *Shapes) edgesIn(id int32, keep func(chunk orb.Bound) bool, fn func(a, b orb.Point) bool) {
+	sh := &s.shapes[id]
+	for _, pt := range s.parts[sh.part0:sh.part1] {
+		for _, rg := range s.rings[pt.ring0:pt.ring1] {
+			ci := rg.chunk
+			for i := rg.start; i < rg.end-1; i, ci = i+chunkEdges, ci+1 {
+				if !keep(s.chunks[ci]) {
+					continue
+				}
+				for k := i; k < min(i+chunkEdges, rg.end-1); k++ {
+					if !fn(s.pts[k], s.pts[k+1]) {
+						return
+					}
+				}
+			}
+		}
+	}
 }
 
 // nearChunks bounds the chunks of a ring that nearestInRing orders by
@@ -141,6 +185,9 @@ func (m Metric) boundDist2(b orb.Bound, p orb.Point) float64 {
 	dx, dy = dx*m.Kx, dy*m.Ky
 	return dx*dx + dy*dy
 }
+
+// Closest returns the point of segment a–b nearest to p in the plane m.
+func (m Metric) Closest(a, b, p orb.Point) orb.Point { return m.closest(a, b, p) }
 
 // closest returns the point of segment a–b nearest to p.
 func (m Metric) closest(a, b, p orb.Point) orb.Point {

@@ -16,6 +16,15 @@ type Options struct {
 	// Cells is about how many cells the raster has; 0 picks
 	// max(4·shapes, 2·vertices), within [1024, 1<<25].
 	Cells int
+	// Parent, when not nil, is each shape's enclosing shape (by id, -1 for
+	// none): a tree in which a shape's descendants are painted after it.
+	// A shape then covers a cell wholly only over its own ancestors: the
+	// other shapes the cell held (an overlapping sibling, say) stay in its
+	// list beneath the new shape, so that every shape containing a point
+	// is in that point's cell (Candidates) but for those hidden by their own
+	// descendants. Without it, a shape that covers a cell wholly hides
+	// everything painted there before it.
+	Parent []int32
 }
 
 // Raster is a flat lon/lat grid over a set of shapes, immutable once built
@@ -42,7 +51,10 @@ func Build(s *Shapes, order []int32, opts Options) (*Raster, error) {
 	if err := r.size(order, opts); err != nil {
 		return nil, err
 	}
-	b := newBuilder(r, runtime.GOMAXPROCS(0))
+	if opts.Parent != nil && len(opts.Parent) != s.Len() {
+		return nil, fmt.Errorf("%d parents for %d shapes", len(opts.Parent), s.Len())
+	}
+	b := newBuilder(r, runtime.GOMAXPROCS(0), opts.Parent)
 	b.paintAll(order)
 	b.finish()
 	return r, nil
@@ -103,6 +115,26 @@ func (r *Raster) Locate(p orb.Point) int32 {
 		}
 	}
 	return r.pool[off]
+}
+
+// Candidates returns the shapes p's cell holds, as Locate reads them: the
+// boundary cell's list, highest priority first, and the shape that covers
+// the cell beneath them (-1 for none); for a cell wholly inside one shape,
+// no list and that shape; for a point off the grid, nothing and -1. The
+// list is the raster's own memory: read it, do not keep it.
+func (r *Raster) Candidates(p orb.Point) (list []int32, under int32) {
+	fx := (p[0] - r.minX) * r.invW
+	fy := (p[1] - r.minY) * r.invH
+	if !(fx >= 0 && fy >= 0 && fx < float64(r.nx) && fy < float64(r.ny)) {
+		return nil, -1
+	}
+	e := r.cells[int(fy)*r.nx+int(fx)]
+	if e&boundaryTag == 0 {
+		return nil, int32(e) - 1
+	}
+	off := e &^ boundaryTag
+	n := r.pool[off+1]
+	return r.pool[off+2 : off+2+uint32(n)], r.pool[off]
 }
 
 // Shapes returns the shapes the raster indexes.

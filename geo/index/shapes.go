@@ -160,3 +160,17 @@ func (s *Shapes) ringCrossings(rg ring, p orb.Point) int {
 	}
 	return n
 }
+
+// OnBoundary reports whether p lies exactly on an edge of shape id (any
+// ring), skipping chunks whose box does not hold p.
+func (s *Shapes) OnBoundary(id int32, p orb.Point) bool {
+	if !s.shapes[id].bound.Contains(p) {
+		return false
+	}
+	on := false
+	s.edgesIn(id, func(c orb.Bound) bool { return c.Contains(p) }, func(a, b orb.Point) bool {
+		on = geo.OnEdge(a, b, p)
+		return !on
+	})
+	return on
+}

@@ -14,10 +14,10 @@
 // The candidates are the polygonal units of both networks that contain the
 // point by the boundary rule of package geo: a point is located as if moved
 // by (ε, ε²), so a point on an edge shared by two units belongs to the one
-// on the east side (north side for a horizontal edge), a point on a shared
-// vertex to the unit whose corner holds the direction just north of east,
-// and a point on the east or north outline of the whole division to none.
-// Among the candidates the highest ranked wins, ranks being, from the top:
+// on the east side (north side for a horizontal edge), and a point on a
+// shared vertex to the unit whose corner holds the direction just north of
+// east. Among the candidates the highest ranked wins, ranks being, from the
+// top:
 //
 //  1. land units that are not the administrative container of any sea unit
 //     (streets, communities, grids on land, islands included), deeper first;
@@ -27,7 +27,34 @@
 // and among equal ranks (overlapping siblings, which the tiling check
 // reports) the smaller code. So a point on an island resolves in the land
 // network even where a sea grid was drawn over it, and a point at sea
-// resolves to its sea grid, not to the county that governs the sea.
+// resolves to its sea grid, not to the county that governs the sea. A
+// child always ranks above its parent.
+//
+// The boundary rule is half-open so as to give a point on a shared edge to
+// exactly one of the two units; where a unit's boundary faces no sibling (a
+// gap between siblings, or the outline of the whole division) nobody else
+// claims the point, and it belongs to that unit, exactly. So the winner is
+// then taken down: of its polygonal children, the highest ranked whose
+// boundary the point lies on, exactly (geo.OnEdge), and so on while there
+// is one. When no unit contains the point by the boundary rule, nobody
+// claims it at all, and the start is the highest-ranked unit whose
+// boundary it lies on (a district whose simplified outline pokes out of
+// its city's, say). The rule depends on the units alone, not on the
+// index's raster, so every replica answers alike.
+//
+// # Gaps and overlaps
+//
+// A point inside a unit but inside none of the polygonal children of the
+// unit's network (children meant to cover it: the tiling check's gap) is
+// in that unit's gap. The answer is then the nearest unit below it through
+// such a child, when that is within the tolerance, approximate, with the
+// distance; beyond it, the unit with the gap itself, naming the nearest
+// unit below it and its distance as Nearest; either way [Result.Gap] names
+// the unit with the gap. [Index.Locate] answers the unit with the gap.
+//
+// Where siblings overlap, the rank decides, and [Result.Overlaps] lists
+// the other units that contain the point beside a unit of the answer's
+// chain: other children of the same parent, of that unit's network.
 //
 // # Misses
 //
@@ -35,10 +62,14 @@
 // within the tolerance (default 50 m, GPS error), marked approximate, with
 // the distance; beyond it the answer is unresolved and names the nearest
 // unit and its distance. Distances are metres from the point to the
-// boundary point found nearest in a local planar approximation: for a miss,
-// on the GRS80 ellipsoid (geo.Distance); for a point inside its unit, by
-// geo.LocalDistance (within geo.LocalDistanceError: under 0.01 mm at 1 km),
-// switching to geo.Distance when that error could change near_boundary.
+// boundary point found nearest in a local planar approximation: for a miss
+// within the tolerance, on the GRS80 ellipsoid (geo.Distance); beyond it,
+// where the plane's scale drifts, the units and edges that could be
+// nearest are measured along the edges on the ellipsoid; for a point
+// inside its unit, by geo.LocalDistance (within geo.LocalDistanceError:
+// under 0.01 mm at 1 km), switching to geo.Distance when that error could
+// change near_boundary. The neighbour across a boundary is never the
+// unit's own ancestor (a gap or the outline beyond it): then there is none.
 //
 // # Past versions
 //

@@ -30,6 +30,9 @@ const (
 	FieldNearBoundary
 	FieldNeighbor
 	FieldNearest
+	FieldGap
+	FieldGapIn
+	FieldOverlaps
 	FieldContact
 	FieldStaff
 	FieldChain
@@ -40,7 +43,7 @@ const (
 
 // fieldNames are the members' names, in the order of their bits.
 var fieldNames = [...]string{"point", "code", "name", "level", "network", "kind", "resolved", "approximate", "distance_m",
-	"near_boundary", "neighbor", "nearest", "contact", "staff", "chain", "version", "published_at"}
+	"near_boundary", "neighbor", "nearest", "gap", "gap_in", "overlaps", "contact", "staff", "chain", "version", "published_at"}
 
 // FieldNames returns the names ParseFields accepts, in answer order.
 func FieldNames() []string { return slices.Clone(fieldNames[:]) }
@@ -137,6 +140,12 @@ func (ix *Index) appendField(dst []byte, r *Result, u *partition.Unit, point []b
 		return ix.appendRef(dst, r.neighbor)
 	case FieldNearest:
 		return ix.appendRef(dst, r.nearest)
+	case FieldGap:
+		return strconv.AppendBool(dst, r.gap >= 0)
+	case FieldGapIn:
+		return ix.appendRef(dst, r.gap)
+	case FieldOverlaps:
+		return ix.appendCodes(dst, r.overlaps)
 	case FieldContact:
 		return ix.appendContactOf(dst, r.unit)
 	case FieldStaff:

@@ -54,6 +54,8 @@ type Index struct {
 	shapeCode []partition.Code // shape id → its unit's code: Locate's answer, compact (3 MB for 200k shapes) so it stays in the cache where the units would not
 	enc       encoded          // every unit as it appears in an answer (apart from the units: compact, so it stays in the cache)
 	rank      []int32          // unit → rank (position in paint order), -1 for membership units
+	kids      []uint8          // unit → hasShapes | tiled: whether it has polygonal children (of its own network)
+	shapeKids []bool           // shape id → its unit has polygonal children: Locate's one extra read
 	shapes    *index.Shapes
 	raster    *index.Raster
 	stats     Stats
@@ -142,7 +144,8 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 		ix.rank[u] = int32(k)
 		shapeOrder[k] = ix.units[u].shape
 	}
-	r, err := index.Build(ix.shapes, shapeOrder, index.Options{Cells: opts.Cells})
+	ix.families()
+	r, err := index.Build(ix.shapes, shapeOrder, index.Options{Cells: opts.Cells, Parent: ix.parentShapes()})
 	if err != nil {
 		return nil, fmt.Errorf("build router index of version %d: %w", v.Number, err)
 	}
@@ -154,6 +157,48 @@ func New(v partition.Version, units []partition.Unit, opts Options) (*Index, err
 	ix.stats.CellsX, ix.stats.CellsY, ix.stats.BoundaryCells = r.Cells()
 	ix.stats.BuildTime = time.Since(start)
 	return ix, nil
+}
+
+// Bits of Index.kids.
+const (
+	hasShapes uint8 = 1 << iota // the unit has polygonal children
+	tiled                       // some of them are of its own network: it is meant to be covered by them
+)
+
+// families fills ix.kids and ix.shapeKids.
+func (ix *Index) families() {
+	ix.kids = make([]uint8, len(ix.units))
+	for i := range ix.units {
+		e := &ix.units[i]
+		if e.shape < 0 || e.parent < 0 {
+			continue
+		}
+		ix.kids[e.parent] |= hasShapes
+		if ix.units[e.parent].unit.Network == e.unit.Network {
+			ix.kids[e.parent] |= tiled
+		}
+	}
+	ix.shapeKids = make([]bool, len(ix.shapeUnit))
+	for s, u := range ix.shapeUnit {
+		ix.shapeKids[s] = ix.kids[u]&hasShapes != 0
+	}
+}
+
+// parentShapes is each shape's enclosing shape for the raster
+// (index.Options.Parent): the shape of its unit's nearest polygonal
+// ancestor, -1 for none.
+func (ix *Index) parentShapes() []int32 {
+	out := make([]int32, len(ix.shapeUnit))
+	for s, u := range ix.shapeUnit {
+		out[s] = -1
+		for p := ix.units[u].parent; p >= 0; p = ix.units[p].parent {
+			if ix.units[p].shape >= 0 {
+				out[s] = ix.units[p].shape
+				break
+			}
+		}
+	}
+	return out
 }
 
 // shapeOrder sets ix.zorder to the Z-order over the units' extent and

@@ -128,7 +128,9 @@ func (ix *Index) appendEntry(dst []byte, i int32) []byte {
 // in the caller's coordinate system), the unit's code (null when
 // unresolved), name, level, network and kind, resolved, approximate,
 // distance_m (centimetres), near_boundary, neighbor and nearest (short
-// references or null), contact (the person responsible, see
+// references or null), gap and gap_in (whether the point lies in a unit's
+// gap, and that unit's short reference or null), overlaps (the codes of
+// the overlapping siblings that also contain the point), contact (the person responsible, see
 // Result.Contact, or null), chain (root first, each unit with its staff)
 // and the version with its publication time.
 func AppendJSON(dst []byte, r *Result, in [2]float64) []byte {
@@ -173,6 +175,12 @@ func AppendJSONAs(dst []byte, r *Result, point []byte) []byte {
 	dst = ix.appendRef(dst, r.neighbor)
 	dst = append(dst, `,"nearest":`...)
 	dst = ix.appendRef(dst, r.nearest)
+	dst = append(dst, `,"gap":`...)
+	dst = strconv.AppendBool(dst, r.gap >= 0)
+	dst = append(dst, `,"gap_in":`...)
+	dst = ix.appendRef(dst, r.gap)
+	dst = append(dst, `,"overlaps":`...)
+	dst = ix.appendCodes(dst, r.overlaps)
 	dst = append(dst, `,"contact":`...)
 	dst = ix.appendContactOf(dst, r.unit)
 	dst = append(dst, `,"chain":`...)
@@ -227,6 +235,18 @@ func (ix *Index) appendContactOf(dst []byte, i int32) []byte {
 	}
 	sp := ix.enc.at[i]
 	return append(dst, ix.enc.buf[sp.contact:sp.contactEnd]...)
+}
+
+// appendCodes appends the units' codes as a JSON array.
+func (ix *Index) appendCodes(dst []byte, units []int32) []byte {
+	dst = append(dst, '[')
+	for k, u := range units {
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = partition.AppendJSONString(dst, string(ix.units[u].unit.Code))
+	}
+	return append(dst, ']')
 }
 
 // appendRef appends unit i's short reference {"code","name","level"}, or

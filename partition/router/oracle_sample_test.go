@@ -1,36 +1,21 @@
 package router
 
 import (
-	"os"
 	"testing"
 
 	"github.com/paulmach/orb"
 
-	"github.com/wangge/wangge/geo/crs"
-	"github.com/wangge/wangge/internal/shareddata"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/store/storetest"
 )
 
-// sampleUnits is storetest.Sample (both networks, a hole, a multipolygon
-// and sea grids under a land county) or the real DataV boundaries of
-// Zhoushan and Nanjing, converted from GCJ-02.
+// dataVUnits are the real DataV boundaries of Zhoushan and Nanjing (the
+// 2019 outlines with their children), converted from GCJ-02.
 func dataVUnits(t *testing.T) []partition.Unit {
 	t.Helper()
 	var units []partition.Unit
 	for _, f := range []string{"330900_zhoushan_outline", "330900_zhoushan_full", "320100_nanjing_outline", "320100_nanjing_full"} {
-		fh, err := os.Open(shareddata.Boundary(t, f+".geojson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := partition.DecodeFeatureCollection(fh, partition.DecodeOptions{Transform: func(g orb.Geometry) orb.Geometry {
-			return crs.ConvertGeometry(g, crs.GCJ02, crs.CGCS2000)
-		}})
-		fh.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		units = append(units, d.Units...)
+		units = append(units, readDataV(t, f)...)
 	}
 	return units
 }
