@@ -283,38 +283,104 @@ func (ix *Index) refineNearest(p orb.Point, m index.Metric, v int32, q orb.Point
 			least = min(least, f)
 		})
 	}
-	// A foot is off the edge's geodesic nearest point by a fraction of the
-	// plane's drift, which changes the distance by its square over the
-	// distance: under 1e-5 of it.
-	best, bu := geo.Meters(math.Inf(1)), v
-	memo := map[[2]orb.Point]geo.Meters{}
+	// A foot is off the edge's geodesic nearest point by at most the
+	// bracket, which changes the distance by its square over twice the
+	// distance: only the edges whose foot is that near the nearest foot can
+	// hold the nearest point. Edges of one line with one foot farther
+	// than geodesicNearest's bracket from their ends (a boundary shared
+	// along a chain, cut into edges differently by each unit) hold the same
+	// nearest point: one search serves them all.
+	best := geo.Meters(math.Inf(1))
+	var at orb.Point
+	searched := map[[4]float64]bool{}
+	reach := bracket(least)
+	slack := geo.Meters(reach*reach/(2*float64(least))) + 0.01
 	for _, e := range edges {
-		if e.foot > least*(1+1e-5)+0.01 {
+		if e.foot > least+slack {
 			continue
 		}
-		key := [2]orb.Point{e.a, e.b}
-		if e.b[0] < e.a[0] || (e.b[0] == e.a[0] && e.b[1] < e.a[1]) {
-			key = [2]orb.Point{e.b, e.a}
+		f := mid.Closest(e.a, e.b, p)
+		dx, dy := e.b[0]-e.a[0], e.b[1]-e.a[1]
+		if l := math.Hypot(dx, dy); l > 0 {
+			dx, dy = dx/l, dy/l
 		}
-		d, ok := memo[key]
-		if !ok {
-			_, d = geodesicNearest(p, e.a, e.b, mid)
-			memo[key] = d
+		if dx < 0 || (dx == 0 && dy < 0) {
+			dx, dy = -dx, -dy
 		}
-		if d < best || (d == best && ix.rank[e.unit] > ix.rank[bu]) {
-			best, bu = d, e.unit
+		key := [4]float64{math.Round(f[0] * 1e10), math.Round(f[1] * 1e10), math.Round(dx * 1e9), math.Round(dy * 1e9)}
+		if inside := float64(mid.Dist2(f, e.a)) > reach*reach && float64(mid.Dist2(f, e.b)) > reach*reach; inside {
+			if searched[key] {
+				continue
+			}
+			searched[key] = true
 		}
+		if x, d := geodesicNearest(p, e.a, e.b, mid); d < best {
+			best, at = d, x
+		}
+	}
+	// The answer is the best-ranked candidate whose boundary passes within
+	// a millimetre of that point.
+	bu := int32(-1)
+	for _, u := range cands {
+		if _, _, ok := ix.shapes.NearestBoundary(ix.units[u].shape, at, mid, 1e-6); ok && (bu < 0 || ix.rank[u] > ix.rank[bu]) {
+			bu = u
+		}
+	}
+	if bu < 0 {
+		bu = v
 	}
 	return bu, best
 }
 
+// newtonNearest is geodesicNearest's fast path: the squared distance along
+// the edge is a parabola of curvature 2·length² to within (d/R)², so
+// Newton steps from the foot t0 (the slope by central differences) reach
+// its minimum in two or three; the point is kept only when its
+// neighbours target away (those on the segment) are no nearer, else ok is
+// false and the search is done by sections.
+func newtonNearest(at func(float64) (orb.Point, geo.Meters), t0, length, target float64) (orb.Point, geo.Meters, bool) {
+	f := func(t float64) float64 {
+		_, d := at(t)
+		return float64(d) * float64(d)
+	}
+	t, h := t0, target/2
+	for range 4 {
+		slope := (f(min(1, t+h)) - f(max(0, t-h))) / (min(1, t+h) - max(0, t-h))
+		step := slope / (2 * length * length)
+		t = min(1, max(0, t-step))
+		if math.Abs(step) < target/4 {
+			break
+		}
+	}
+	q, d := at(t)
+	for _, e := range [...]float64{t - target, t + target} {
+		if e < 0 || e > 1 {
+			continue
+		}
+		if _, de := at(e); de < d {
+			return q, d, false
+		}
+	}
+	return q, d, true
+}
+
+// bracket is the half-width of geodesicNearest's first search, in metres,
+// for a point d away: twice d²/R, and a metre. A geodesic leaving p at
+// right angles to an edge bends towards the pole, so the nearest point on
+// the ellipsoid lies off the plane's by up to d²·tan φ/2R (335 m at 86 km
+// and 30°N): the bracket holds it to 60° of latitude.
+func bracket(d geo.Meters) float64 {
+	const r = 6.37e6
+	return 2*float64(d)*float64(d)/r + 1
+}
+
 // geodesicNearest is the point of the straight lon/lat segment a–b
 // nearest to p on the ellipsoid: a golden-section search in a bracket
-// around the nearest point in the plane m (the foot, which the plane's
-// drift puts off the geodesic nearest point by far less than a hundredth
-// of the distance; the whole segment when the minimum is at the bracket's
-// end), narrowed until the point is within √(2·d·10⁻⁵ m) of the minimum:
-// the distance then errs by under a hundredth of a millimetre.
+// around the nearest point in the plane m, the foot (see bracket), or the
+// whole segment when the minimum is at the bracket's end. It is narrowed
+// until the point
+// is within √(2·d·10⁻⁴ m) of the minimum: the distance then errs by under
+// a tenth of a millimetre.
 func geodesicNearest(p, a, b orb.Point, m index.Metric) (orb.Point, geo.Meters) {
 	at := func(t float64) (orb.Point, geo.Meters) {
 		x := orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
@@ -328,8 +394,11 @@ func geodesicNearest(p, a, b orb.Point, m index.Metric) (orb.Point, geo.Meters) 
 	}
 	t0 := ((c[0]-a[0])*m.Kx*dx + (c[1]-a[1])*m.Ky*dy) / (length * length)
 	_, d0 := at(t0)
-	target := math.Sqrt(2*float64(d0)*1e-5) / length // the bracket's width to reach, in t
-	for _, w := range [...]float64{(0.01*float64(d0) + 1) / length, 1} {
+	target := math.Sqrt(2*float64(d0)*1e-4) / length // the bracket's width to reach, in t
+	if q, d, ok := newtonNearest(at, t0, length, target); ok {
+		return q, d
+	}
+	for _, w := range [...]float64{bracket(d0) / length, 1} {
 		lo, hi := max(0, t0-w), min(1, t0+w)
 		const phi = 0.6180339887498949
 		x1, x2 := hi-phi*(hi-lo), lo+phi*(hi-lo)
