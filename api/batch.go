@@ -63,10 +63,10 @@ func (s *Server) routeBatch(c *gin.Context) {
 		return
 	}
 	if ndOut {
-		s.streamBatch(c, ix, newBatchReader(c.Request.Body, ndIn), batchQuery{in, queried, skip, fields})
+		s.streamBatch(c, ix, newBatchReader(s.body(c, 0), ndIn), batchQuery{in, queried, skip, fields})
 		return
 	}
-	br := newBatchReader(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes), false)
+	br := newBatchReader(s.body(c, s.cfg.MaxBodyBytes), false)
 	b, _ := s.batches.Get().(*batch)
 	if b == nil {
 		b = new(batch)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -79,4 +80,27 @@ func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
 
 func invalidf(format string, args ...any) error {
 	return partition.Errorf(partition.Invalid, format, args...)
+}
+
+// body is the request's body as a handler reads it: at most limit bytes
+// (0: no limit, for streams), and a body that ends before its
+// Content-Length is the client's mistake, an invalid error, not a server
+// error.
+func (s *Server) body(c *gin.Context, limit int64) io.Reader {
+	var r io.Reader = c.Request.Body
+	if limit > 0 {
+		r = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	}
+	return shortBody{r}
+}
+
+// shortBody names an unexpected end of the request body.
+type shortBody struct{ r io.Reader }
+
+func (b shortBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = invalidf("the request body ended before its Content-Length: nothing was read or written")
+	}
+	return n, err
 }

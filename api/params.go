@@ -2,7 +2,6 @@ package api
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -96,17 +95,12 @@ func (s *Server) unitQuery(c *gin.Context, in crs.CRS) (partition.Query, error) 
 
 // parseBBox parses minLon,minLat,maxLon,maxLat in the request's crs.
 func parseBBox(v string, in crs.CRS) (orb.Bound, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, invalidf("bbox %q: want minLon,minLat,maxLon,maxLat", v)
+	f, err := param.Floats(v)
+	if err != nil {
+		return orb.Bound{}, invalidf("bbox %q: %v", v, err)
 	}
-	var f [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return orb.Bound{}, invalidf("bbox %q: %q is not a number", v, p)
-		}
-		f[i] = x
+	if len(f) != 4 {
+		return orb.Bound{}, invalidf("bbox %q: want minLon,minLat,maxLon,maxLat", v)
 	}
 	if f[0] > f[2] || f[1] > f[3] || f[0] < -180 || f[2] > 180 || f[1] < -90 || f[3] > 90 {
 		return orb.Bound{}, invalidf("bbox %q: want minLon ≤ maxLon and minLat ≤ maxLat within ±180, ±90", v)

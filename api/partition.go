@@ -46,7 +46,7 @@ type partitionRequest struct {
 // A body member that is not one of partitionRequest's (exactly: "CRS" is
 // not "crs") is refused, naming it and the accepted ones.
 func (s *Server) partitionProposal(c *gin.Context) {
-	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	data, err := io.ReadAll(s.body(c, s.cfg.MaxBodyBytes))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -206,7 +206,7 @@ func (s *Server) publish(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	body := s.body(c, s.cfg.MaxBodyBytes)
 	d, err := partition.DecodeFeatureCollection(body, partition.DecodeOptions{Transform: crs.Transform(in, crs.CGCS2000), MaxFeatures: s.cfg.MaxFeatures})
 	if err != nil {
 		s.fail(c, err)

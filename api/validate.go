@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/tiling"
@@ -28,9 +29,9 @@ func checkOptions(c *gin.Context) (tiling.Options, error) {
 		dst  *float64
 	}{{"area_tolerance", (*float64)(&opts.AreaTolerance)}, {"sliver_width", (*float64)(&opts.SliverWidth)}} {
 		if v := c.Query(p.name); v != "" {
-			f, err := strconv.ParseFloat(v, 64)
+			f, err := param.Float(v)
 			if err != nil || f < 0 {
-				return opts, invalidf("%s %q: want a number ≥ 0", p.name, v)
+				return opts, invalidf("%s %q: want a finite number ≥ 0", p.name, v)
 			}
 			*p.dst = f
 		}
@@ -63,7 +64,7 @@ func (s *Server) validateProposal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	body := s.body(c, s.cfg.MaxBodyBytes)
 	units, err := tiling.ReadUnits(body, crs.Transform(r, crs.CGCS2000), s.cfg.MaxFeatures, s.cfg.Limits)
 	if err != nil {
 		s.fail(c, err)

@@ -27,6 +27,41 @@ const (
 	RuleDetached Rule = "detached"
 )
 
+// Rules are the rules of the tiling check, in the order of DESIGN.md.
+var Rules = []Rule{RuleInvalid, RuleOutside, RuleOverlap, RuleGap, RuleCode, RuleSize, RuleDetached}
+
+// ParseRule returns the rule named s, or an Invalid error naming the rules.
+func ParseRule(s string) (Rule, error) {
+	for _, r := range Rules {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Errorf(Invalid, "rule %q: want one of %s", s, joinNames(Rules))
+}
+
+// ParseSeverity returns the severity named s, or an Invalid error naming
+// the severities.
+func ParseSeverity(s string) (Severity, error) {
+	for _, v := range []Severity{SeverityError, SeverityWarning} {
+		if string(v) == s {
+			return v, nil
+		}
+	}
+	return "", Errorf(Invalid, "severity %q: want %s or %s", s, SeverityError, SeverityWarning)
+}
+
+func joinNames[T ~string](vs []T) string {
+	var b []byte
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, v...)
+	}
+	return string(b)
+}
+
 // Severity of a finding: errors break the tiling (wangge validate exits 1),
 // warnings are worth fixing but do not.
 type Severity string

@@ -74,6 +74,9 @@ func DecodeFeatureCollection(r io.Reader, opts DecodeOptions) (Decoded, error) {
 	if err := dec.Decode(&fc); err != nil {
 		return out, &Error{Kind: Invalid, Message: "invalid JSON: " + jsonErrorText(data, err)}
 	}
+	if err := EndOfJSON(dec, data); err != nil {
+		return out, err
+	}
 	if fc.Type != "FeatureCollection" {
 		return out, Errorf(Invalid, "want a GeoJSON FeatureCollection, got type %q", fc.Type)
 	}
@@ -126,9 +129,13 @@ func jsonErrorText(data []byte, err error) string {
 	if off < 0 || off > int64(len(data)) {
 		return err.Error()
 	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	line, col := lineCol(data, off)
 	return fmt.Sprintf("%v (line %d, column %d)", err, line, col)
+}
+
+// lineCol is the line and column (from 1) of byte offset off of data.
+func lineCol(data []byte, off int64) (line int, col int64) {
+	return 1 + bytes.Count(data[:off], []byte("\n")), off - int64(bytes.LastIndexByte(data[:off], '\n'))
 }
 
 func decodeFeature(raw json.RawMessage, opts DecodeOptions) (Unit, bool, []Problem) {

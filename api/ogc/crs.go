@@ -2,10 +2,11 @@ package ogc
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/api/internal/param"
 )
 
 // The coordinate reference systems offered, by their OGC URIs.
@@ -67,17 +68,12 @@ func swapAxes(g orb.Geometry) orb.Geometry {
 // parseBBox parses the 4 (or 6, with heights that are ignored) numbers of
 // `bbox` in the axis order of r and returns the lon/lat bound.
 func parseBBox(v string, r refSys) (orb.Bound, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, fmt.Errorf("bbox %q: want 4 numbers (or 6 with heights)", v)
+	f, err := param.Floats(v)
+	if err != nil {
+		return orb.Bound{}, fmt.Errorf("bbox %q: %v", v, err)
 	}
-	f := make([]float64, len(parts))
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return orb.Bound{}, fmt.Errorf("bbox %q: %q is not a number", v, p)
-		}
-		f[i] = x
+	if len(f) != 4 && len(f) != 6 {
+		return orb.Bound{}, fmt.Errorf("bbox %q: want 4 numbers (or 6 with heights)", v)
 	}
 	if len(f) == 6 {
 		f = []float64{f[0], f[1], f[3], f[4]}

@@ -155,6 +155,19 @@ func (h *Handler) selectFindings(c *gin.Context) ([]partition.Finding, partition
 	if _, err := crsParam(c, "crs"); err != nil {
 		return nil, partition.Version{}, nil, err
 	}
+	var rule partition.Rule
+	var sev partition.Severity
+	var err error
+	if q := c.Query("rule"); q != "" {
+		if rule, err = partition.ParseRule(q); err != nil {
+			return nil, partition.Version{}, nil, err
+		}
+	}
+	if q := c.Query("severity"); q != "" {
+		if sev, err = partition.ParseSeverity(q); err != nil {
+			return nil, partition.Version{}, nil, err
+		}
+	}
 	at, err := h.asOf(c)
 	if err != nil {
 		return nil, partition.Version{}, nil, err
@@ -180,7 +193,7 @@ func (h *Handler) selectFindings(c *gin.Context) ([]partition.Finding, partition
 	if err != nil {
 		return nil, v, nil, err
 	}
-	rule, sev, code := partition.Rule(c.Query("rule")), partition.Severity(c.Query("severity")), partition.Code(c.Query("code"))
+	code := partition.Code(c.Query("code"))
 	var sel []int
 	for i := range fs {
 		f := &fs[i]

@@ -185,6 +185,8 @@ func TestImportBadInput(t *testing.T) {
 		{"missing parent", fc(strings.Replace(street("330922100000", "", square), `"parent":"330922000000"`, `"parent":"330921000000"`, 1)), []string{"feature 0 (330922100000)", "parent 330921000000 does not exist"}},
 		{"code prefix", fc(street("330921100000", "", square)), []string{"feature 0 (330921100000)", "prefix 330922"}},
 		{"duplicate codes", fc(street("330922100000", "", square), street("330922100000", "", square)), []string{"feature 1 (330922100000)", "duplicate"}},
+		{"two collections", fc(street("330922100000", "", square)) + fc(street("330922200000", "", square)), []string{"data after the end of the value (line 1, column"}},
+		{"trailing text", fc(street("330922100000", "", square)) + "\n}", []string{"data after the end of the value (line 2, column 1)"}},
 		{"second of three", fc(street("330922100000", "", square), street("330922200000", "", `{"type":"Polygon","coordinates":[[[122,30],[122,30]]]}`), street("330922300000", "", square)), []string{"feature 1 (330922200000)"}},
 	}
 	for _, be := range backends(t) {
