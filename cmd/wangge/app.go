@@ -89,14 +89,24 @@ func (f *storeFlags) logger(e env) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lvl}))
 }
 
-// open opens PostGIS when DATABASE_URL is set, else the GeoPackage file.
-func (f *storeFlags) open(ctx context.Context, e env, log *slog.Logger) (partition.Store, string, error) {
+// open opens PostGIS when DATABASE_URL is set, else the GeoPackage file,
+// which must exist unless create is set (import makes the store; any other
+// command on a mistyped --gpkg would answer from an empty one).
+func (f *storeFlags) open(ctx context.Context, e env, log *slog.Logger, create bool) (partition.Store, string, error) {
 	if url := e.getenv("DATABASE_URL"); url != "" {
 		s, err := postgis.Open(ctx, url, postgis.Options{Logger: log, Limits: geo.DefaultLimits, Schema: e.getenv("WANGGE_SCHEMA")})
 		if err != nil {
-			return nil, "", fmt.Errorf("open PostGIS store: %w", err)
+			// %v, not %w: a database that cannot be reached is a failure
+			// (exit 1), not a missing input file, even when the dial's
+			// error is a unix socket's ENOENT.
+			return nil, "", fmt.Errorf("open PostGIS store %s: %v", redact(url), err)
 		}
 		return s, "postgis " + redact(url), nil
+	}
+	if !create {
+		if _, err := os.Stat(f.gpkg); errors.Is(err, os.ErrNotExist) {
+			return nil, "", partition.Errorf(partition.NotFound, "GeoPackage store %s does not exist: give the right --gpkg, or make it with wangge import --gpkg %s FILE", f.gpkg, f.gpkg)
+		}
 	}
 	s, err := gpkg.Open(ctx, f.gpkg, gpkg.Options{Logger: log, Limits: geo.DefaultLimits})
 	if err != nil {

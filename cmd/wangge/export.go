@@ -50,7 +50,7 @@ func exportCmd(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "wangge export: want --format geojson|gpkg and a --crs of wgs84, cgcs2000, gcj02 or bd09 (GeoPackage: CGCS2000 only)\n")
 		return exitInput
 	}
-	s, _, err := sf.open(ctx, e, sf.logger(e))
+	s, _, err := sf.open(ctx, e, sf.logger(e), false)
 	if err != nil {
 		return report(e, "export", err)
 	}

@@ -56,7 +56,7 @@ func importCmd(ctx context.Context, args []string, e env) int {
 		return exitInput
 	}
 	log := sf.logger(e)
-	s, where, err := sf.open(ctx, e, log)
+	s, where, err := sf.open(ctx, e, log, true)
 	if err != nil {
 		return report(e, "import", err)
 	}

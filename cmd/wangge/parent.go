@@ -31,7 +31,7 @@ func openParent(ctx context.Context, spec string, e env, sf *storeFlags, tr func
 		}
 		return &u, nil, nil
 	case errors.Is(err, os.ErrNotExist):
-		s, _, err := sf.open(ctx, e, sf.logger(e))
+		s, _, err := sf.open(ctx, e, sf.logger(e), false)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -112,6 +112,9 @@ func TestPartitionCommand(t *testing.T) {
 
 func TestPartitionBadInput(t *testing.T) {
 	be := gpkgBackend(t)
+	if code, _, stderr := be.wangge(t, fc(district), "import", "-"); code != 0 { // a store, without the parent named below
+		t.Fatalf("import the district: exit %d: %s", code, stderr)
+	}
 	community := synthCommunity(t, 0)
 	hh := householdsFile(t, 100, 2)
 	bad := filepath.Join(t.TempDir(), "bad.geojson")

@@ -57,7 +57,7 @@ func routeCmd(ctx context.Context, args []string, e env) int {
 		}
 	}
 	log := sf.logger(e)
-	s, _, err := sf.open(ctx, e, log)
+	s, _, err := sf.open(ctx, e, log, false)
 	if err != nil {
 		return report(e, "route", err)
 	}

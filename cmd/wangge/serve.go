@@ -30,7 +30,7 @@ func serve(ctx context.Context, args []string, e env) int {
 		return code
 	}
 	log := sf.logger(e)
-	s, where, err := sf.open(ctx, e, log)
+	s, where, err := sf.open(ctx, e, log, false)
 	if err != nil {
 		return report(e, "serve", err)
 	}

@@ -67,7 +67,7 @@ func validateCmd(ctx context.Context, args []string, e env) int {
 		}
 		fams, total = tiling.Slice(list), len(list)
 	} else {
-		s, _, err := sf.open(ctx, e, sf.logger(e))
+		s, _, err := sf.open(ctx, e, sf.logger(e), false)
 		if err != nil {
 			return report(e, "validate", err)
 		}

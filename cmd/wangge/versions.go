@@ -15,7 +15,7 @@ func versionsCmd(ctx context.Context, args []string, e env) int {
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
-	s, _, err := sf.open(ctx, e, sf.logger(e))
+	s, _, err := sf.open(ctx, e, sf.logger(e), false)
 	if err != nil {
 		return report(e, "versions", err)
 	}
