@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -45,8 +44,7 @@ func (s *Server) routeBatch(c *gin.Context) {
 		return
 	}
 	queried := c.Query("crs") != ""
-	ndIn := strings.HasPrefix(c.ContentType(), ndjsonType)
-	ndOut := ndIn || strings.Contains(c.GetHeader("Accept"), ndjsonType)
+	ndIn, ndOut := streamed(c.Request)
 	skip, err := onError(c, ndIn)
 	if err != nil {
 		s.fail(c, err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -83,15 +85,63 @@ func invalidf(format string, args ...any) error {
 }
 
 // body is the request's body as a handler reads it: at most limit bytes
-// (0: no limit, for streams), and a body that ends before its
+// (0: no limit, for streams, whose every read then extends the
+// connection's deadlines by StreamIdle), and a body that ends before its
 // Content-Length is the client's mistake, an invalid error, not a server
-// error.
+// error. A declared length over the limit is refused before any of it is
+// read (see deadlines).
 func (s *Server) body(c *gin.Context, limit int64) io.Reader {
 	var r io.Reader = c.Request.Body
 	if limit > 0 {
 		r = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	} else {
+		r = &idleBody{r: r, rc: http.NewResponseController(c.Writer), idle: s.cfg.StreamIdle}
 	}
 	return shortBody{r}
+}
+
+// idleBody extends the read and write deadlines by idle at each read of a
+// streamed body: a client that keeps sending (and taking its answers) is
+// served as long as it likes, one that stops is cut off after idle.
+type idleBody struct {
+	r    io.Reader
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	at := time.Now().Add(b.idle)
+	_ = b.rc.SetReadDeadline(at)
+	_ = b.rc.SetWriteDeadline(at)
+	return b.r.Read(p)
+}
+
+// deadlines bounds each request's time on its connection: ReadBudget to
+// read the body and WriteBudget to write the answer (a streamed body
+// replaces both with StreamIdle per read, see body). A body declared
+// larger than MaxBodyBytes is refused at once, before a byte of it is read
+// (and so without "100 Continue"), unless it is a stream, which has no
+// limit; the connection is then closed.
+func (s *Server) deadlines(c *gin.Context) {
+	now := time.Now()
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetReadDeadline(now.Add(s.cfg.ReadBudget))
+	_ = rc.SetWriteDeadline(now.Add(s.cfg.WriteBudget))
+	if _, out := streamed(c.Request); c.Request.ContentLength > s.cfg.MaxBodyBytes && !out {
+		n := c.Request.ContentLength
+		c.Header("Connection", "close")
+		s.fail(c, partition.Errorf(partition.TooLarge, "request body of %d bytes (Content-Length) is larger than the limit of %d bytes", n, s.cfg.MaxBodyBytes))
+		return
+	}
+	c.Next()
+}
+
+// streamed reports whether r's body is NDJSON (in), and whether its
+// answer is a stream that reads the body as it goes (out: NDJSON in or
+// asked for), so that the body has no limit.
+func streamed(r *http.Request) (in, out bool) {
+	in = strings.HasPrefix(r.Header.Get("Content-Type"), ndjsonType)
+	return in, in || strings.Contains(r.Header.Get("Accept"), ndjsonType)
 }
 
 // shortBody names an unexpected end of the request body.

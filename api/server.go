@@ -34,6 +34,16 @@ type Config struct {
 	// embedded store's gpkg.WriteExport, wired in cmd); nil refuses
 	// /v1/export?format=gpkg.
 	WriteGPKG func(ctx context.Context, x *partition.Export, path, note string) error
+	// ReadBudget bounds how long reading a request's body may take (a
+	// client stopped mid-body is cut off then); default 60 s. A streamed
+	// batch has StreamIdle per read instead: a live feed may last all day.
+	ReadBudget time.Duration
+	// WriteBudget bounds how long writing an answer may take (a client that
+	// stops reading is cut off then); default 5 min, for large exports.
+	WriteBudget time.Duration
+	// StreamIdle bounds the wait for a streamed batch's next bytes, and for
+	// the client to take its next answers; default 30 s.
+	StreamIdle time.Duration
 }
 
 func (c *Config) defaults() {
@@ -54,6 +64,15 @@ func (c *Config) defaults() {
 	}
 	if c.Location == nil {
 		c.Location = partition.DefaultZone()
+	}
+	if c.ReadBudget <= 0 {
+		c.ReadBudget = time.Minute
+	}
+	if c.WriteBudget <= 0 {
+		c.WriteBudget = 5 * time.Minute
+	}
+	if c.StreamIdle <= 0 {
+		c.StreamIdle = 30 * time.Second
 	}
 }
 
@@ -81,7 +100,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	}
 	registerRouterMetrics(reg, s.router)
 	r := gin.New()
-	r.Use(s.recover, s.observe)
+	r.Use(s.recover, s.observe, s.deadlines)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, partition.Errorf(partition.NotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))

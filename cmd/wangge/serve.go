@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/net/netutil"
 
 	"github.com/wangge/wangge/api"
 	"github.com/wangge/wangge/partition/router"
@@ -26,6 +27,13 @@ func serve(ctx context.Context, args []string, e env) int {
 	addr := fs.String("addr", ":8080", "listen address")
 	maxBody := fs.Int64("max-body", 64<<20, "largest request body in bytes")
 	grace := fs.Duration("grace", 10*time.Second, "how long to drain requests on shutdown")
+	var lim connLimits
+	fs.DurationVar(&lim.header, "header-timeout", 10*time.Second, "longest wait for a request's headers")
+	fs.DurationVar(&lim.idle, "idle-timeout", time.Minute, "how long a kept-alive connection may wait for its next request")
+	fs.DurationVar(&lim.read, "read-budget", time.Minute, "longest time to read a request body (a streamed batch: --stream-idle per read instead)")
+	fs.DurationVar(&lim.write, "write-budget", 5*time.Minute, "longest time to write an answer")
+	fs.DurationVar(&lim.stream, "stream-idle", 30*time.Second, "longest wait for a streamed batch's next bytes, or for its client to take its answers")
+	fs.IntVar(&lim.conns, "max-conns", 4096, "most connections open at once; more wait to be accepted")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
@@ -48,8 +56,14 @@ func serve(ctx context.Context, args []string, e env) int {
 		defer stop()
 		go func() { _ = ps.Listen(lctx, rt.Notified(lctx)) }()
 	}
-	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport}, log, prometheus.NewRegistry())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if !lim.ok() {
+		fmt.Fprintln(e.stderr, "wangge serve: --header-timeout, --idle-timeout, --read-budget, --write-budget, --stream-idle and --max-conns must be positive")
+		return exitInput
+	}
+	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport,
+		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream}, log, prometheus.NewRegistry())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: lim.header, IdleTimeout: lim.idle, MaxHeaderBytes: 64 << 10}
+	ln = netutil.LimitListener(ln, lim.conns)
 	base := "http://" + displayAddr(ln.Addr())
 	log.Info("serving", "store", where, "addr", ln.Addr().String())
 	fmt.Fprintf(e.stdout, "wangge serving %s on %s\n  %s/healthz\n  %s/v1/units?level=district\n  %s/v1/units/330922000000\n  %s/v1/versions\n  %s/metrics\n",
@@ -68,6 +82,18 @@ func serve(ctx context.Context, args []string, e env) int {
 		return report(e, "serve", fmt.Errorf("shutdown: %w", err))
 	}
 	return exitOK
+}
+
+// connLimits bound what a connection may hold: the time to send headers,
+// to wait idle between requests, to send a body and take an answer (per
+// route: see api.Config), and how many connections are open at once.
+type connLimits struct {
+	header, idle, read, write, stream time.Duration
+	conns                             int
+}
+
+func (l connLimits) ok() bool {
+	return l.header > 0 && l.idle > 0 && l.read > 0 && l.write > 0 && l.stream > 0 && l.conns > 0
 }
 
 // displayAddr turns a listen address into one a browser can open.

@@ -34,24 +34,8 @@ func TestServeSample(t *testing.T) {
 	if code != 0 || strings.Count(out, "published version") != 1 || !strings.Contains(out, "763 units, 1168 vessels") {
 		t.Fatalf("import the sample: exit %d\n%s\n%s", code, out, stderr)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	base, cancel, done := startServe(t, be)
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, be.args...), e)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed nothing: %v", err)
-	}
-	go io.Copy(io.Discard, pr)
-	base := regexp.MustCompile(`http://\S+`).FindString(line)
-	if base == "" {
-		t.Fatalf("serve printed no URL: %q", line)
-	}
 	for _, q := range []struct {
 		query string
 		want  int
@@ -93,6 +77,33 @@ func TestServeSample(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop within 15 s of the shutdown signal")
 	}
+}
+
+// startServe runs `wangge serve` on be's store on a free port with the
+// extra flags, in-process, and returns its base URL, the cancel that stops
+// it (as SIGTERM does) and the channel of its exit status.
+func startServe(t *testing.T, be backend, flags ...string) (string, context.CancelFunc, <-chan int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
+		done <- run(ctx, append(append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), be.args...), e)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve printed nothing: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	base := regexp.MustCompile(`http://\S+`).FindString(line)
+	if base == "" {
+		cancel()
+		t.Fatalf("serve printed no URL: %q", line)
+	}
+	return base, cancel, done
 }
 
 // TestExportRoot exports one town of the sample county as GeoJSON and the
