@@ -69,6 +69,19 @@ func (l *serverLog) String() string {
 
 func (s *server) do(method, path, body string) (int, []byte) {
 	s.t.Helper()
+	a := s.raw(method, path, body)
+	return a.code, []byte(a.body)
+}
+
+// rawAnswer is an answer with its headers.
+type rawAnswer struct {
+	code   int
+	header http.Header
+	body   string
+}
+
+func (s *server) raw(method, path, body string) rawAnswer {
+	s.t.Helper()
 	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
 	if err != nil {
 		s.t.Fatal(err)
@@ -82,7 +95,7 @@ func (s *server) do(method, path, body string) (int, []byte) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return res.StatusCode, b
+	return rawAnswer{res.StatusCode, res.Header, string(b)}
 }
 
 func (s *server) get(path string, want int) []byte {

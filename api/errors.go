@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -37,6 +39,8 @@ func status(kind partition.ErrorKind) int {
 		return http.StatusRequestEntityTooLarge
 	case partition.Untiled:
 		return http.StatusUnprocessableEntity
+	case partition.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -44,8 +48,15 @@ func status(kind partition.ErrorKind) int {
 // fail writes err as the error body with its status and aborts the request.
 func (s *Server) fail(c *gin.Context, err error) {
 	code, body := s.errorOf(c, err)
+	if code == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
+	}
 	c.AbortWithStatusJSON(code, body)
 }
+
+// retryAfter is how many seconds a client is asked to wait when the store
+// is unavailable: about as long as a database restart or failover takes.
+const retryAfter = "5"
 
 // failWith is fail with more members beside "error" in the body (a
 // refused publish's tiling report and findings).
@@ -65,6 +76,10 @@ func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		kind = partition.Internal
 	}
+	if kind == partition.Internal && unreachable(err) {
+		kind = partition.Unavailable
+		err = partition.Errorf(partition.Unavailable, "the store cannot be reached; try again later")
+	}
 	body := errorBody{Error: errorDetail{Code: string(kind), Message: err.Error(), Details: []partition.Problem{}}}
 	var pe *partition.Error
 	if errors.As(err, &pe) {
@@ -78,6 +93,16 @@ func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
 		body.Error.Message = "internal error"
 	}
 	return status(kind), body
+}
+
+// unreachable reports whether err comes from a store that cannot be
+// reached: a network error on the way to the database (a refused or reset
+// connection, a dial that failed) or a connection that ended in the middle
+// of an answer. A request body that ended early never gets here: body
+// names that as the client's mistake first.
+func unreachable(err error) bool {
+	var ne *net.OpError
+	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func invalidf(format string, args ...any) error {

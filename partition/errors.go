@@ -21,8 +21,11 @@ const (
 	// Untiled refuses a publish that asked for an exact tiling (require=tiling,
 	// --require-tiling) when the tiling check of the families it touches
 	// finds errors: the input is usable, the division it would make is not.
-	Untiled  ErrorKind = "untiled"
-	Internal ErrorKind = "internal"
+	Untiled ErrorKind = "untiled"
+	// Unavailable: the store cannot be reached (the database is down or
+	// the connection to it broke); the request may succeed later.
+	Unavailable ErrorKind = "unavailable"
+	Internal    ErrorKind = "internal"
 )
 
 // Problem is one thing wrong with one input feature, unit or vessel.
