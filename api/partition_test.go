@@ -62,6 +62,7 @@ func TestPartition(t *testing.T) {
 				{"member in another case", `{"parent":"330922100001","CRS":"gcj02"}`, 400, `unknown member \"CRS\" (names are case-sensitive: did you mean \"crs\"?)`},
 				{"data after the object", `{"parent":"330922100001"} {"rules":"zhejiang"}`, 400, "want one JSON object"},
 				{"bad weight", `{"parent":"330922100001","rules":"zhejiang","households":{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[122.401,30.701]},"properties":{"households":-1}}]}}`, 400, "whole number"},
+				{"more children than codes", fmt.Sprintf(`{"parent":"330922100001","households":%s,"min":1,"max":2,"level":"grid"}`, hh), 400, "more than 999 children"},
 				{"unknown parent", fmt.Sprintf(`{"parent":"330922100009","households":%s,"rules":"zhejiang"}`, hh), 404, "not_found"},
 			}
 			for _, tc := range cases {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -85,6 +86,9 @@ func DecodeFeatureCollection(r io.Reader, opts DecodeOptions) (Decoded, error) {
 	}
 	var problems []Problem
 	for i, raw := range fc.Features {
+		if !utf8.Valid(raw) { // encoding/json would quietly make it U+FFFD
+			problems = append(problems, Problem{Index: i, Code: rawCode(raw), Message: "invalid UTF-8 in the feature (names and properties must be UTF-8 text)"})
+		}
 		u, soft, ps := decodeFeature(raw, opts)
 		for _, p := range ps {
 			p.Index = i
@@ -109,10 +113,44 @@ func DecodeFeatureCollection(r io.Reader, opts DecodeOptions) (Decoded, error) {
 		}
 		out.DeleteUnits = append(out.DeleteUnits, Code(c))
 	}
+	if len(problems) == 0 && !utf8.Valid(data) {
+		line, col := lineCol(data, int64(invalidUTF8At(data)))
+		problems = append(problems, Problem{Index: -1, Message: fmt.Sprintf("invalid UTF-8 (line %d, column %d)", line, col)})
+	}
 	if len(problems) > 0 {
 		return out, &Error{Kind: Invalid, Message: fmt.Sprintf("%d problems in the input, nothing was written", len(problems)), Problems: problems}
 	}
 	return out, nil
+}
+
+// invalidUTF8At is the offset of data's first byte that is not UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}
+
+// rawCode is the feature's properties.code, as far as it can be read, for
+// naming a feature whose text is not UTF-8.
+func rawCode(raw json.RawMessage) string {
+	var f struct {
+		Properties struct {
+			Code   string      `json:"code"`
+			Adcode json.Number `json:"adcode"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(raw, &f) != nil {
+		return ""
+	}
+	if f.Properties.Code != "" {
+		return f.Properties.Code
+	}
+	return f.Properties.Adcode.String()
 }
 
 // jsonErrorText names the line and column of a syntax error.

@@ -19,7 +19,9 @@ import (
 // community the village digits of a street's.
 func childCode(parent *partition.Unit, level partition.Level, n int) (partition.Code, error) {
 	if n < 1 || n > 999 {
-		return "", fmt.Errorf("child number %d: codes have room for 1–999 children", n)
+		// The client's request cannot be met, not a fault: a 400 naming
+		// the way out.
+		return "", partition.Errorf(partition.Invalid, "the division of %s needs more than 999 children at level %s, and codes have room for 1–999 under one parent: ask for larger children (a higher min and max, or a rule set)", parent.Code, level)
 	}
 	p := string(parent.Code)
 	switch level {
