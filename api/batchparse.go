@@ -145,18 +145,14 @@ func (b *batchReader) pair(lon, lat []byte) ([2]float64, error) {
 	b.echo = b.echo[:0]
 	for i, t := range [2][]byte{lon, lat} {
 		f, isJSON, err := jsonnum.Parse(t)
-		if err != nil {
-			return p, b.badPoint("%q is not a number", t)
+		if err != nil || !isJSON { // strconv would take 0x1p-2, +122.45, Inf, 1_000
+			return p, b.badPoint("%q is not a JSON number", t)
 		}
 		p[i] = f
 		if i > 0 {
 			b.echo = append(b.echo, ',')
 		}
-		if isJSON {
-			b.echo = append(b.echo, t...)
-		} else {
-			b.echo = strconv.AppendFloat(b.echo, f, 'f', -1, 64)
-		}
+		b.echo = append(b.echo, t...)
 	}
 	if msg := pointProblem(p); msg != "" {
 		return p, b.badPoint("%s", msg)
@@ -190,6 +186,8 @@ func (b *batchReader) nextJSON() ([2]float64, error) {
 				if c, err = b.skipSpace(); err != nil {
 					return [2]float64{}, b.bad("unexpected end of the body")
 				}
+			case b.n > 0:
+				return [2]float64{}, b.bad("want ',' or ']' after a point, found %q", c)
 			}
 			if c != '[' {
 				return [2]float64{}, b.bad("want [lon, lat], found %q", c)
@@ -321,25 +319,35 @@ func (b *batchReader) members() error {
 	if err != nil {
 		return partition.Errorf(partition.Invalid, `want a JSON object {"crs": "wgs84", "points": [[lon, lat], …]}`)
 	}
-	if b.state == 0 && c != '{' {
-		return partition.Errorf(partition.Invalid, `want a JSON object {"crs": "wgs84", "points": [[lon, lat], …]}`)
-	}
-	if b.state == 0 {
+	// afterValue: a member's value (the points array, when resuming) was
+	// read, so ',' or '}' comes next; else a member name, or '}' in an
+	// empty object.
+	afterValue := b.state != 0
+	if !afterValue {
+		if c != '{' {
+			return partition.Errorf(partition.Invalid, `want a JSON object {"crs": "wgs84", "points": [[lon, lat], …]}`)
+		}
 		if c, err = b.skipSpace(); err != nil {
 			return partition.Errorf(partition.Invalid, "unexpected end of the body")
 		}
+		if c == '}' {
+			return b.end()
+		}
 	}
 	for {
-		switch {
-		case c == '}':
-			b.state = 2
-			return nil
-		case c == ',':
-			if c, err = b.skipSpace(); err != nil {
-				return partition.Errorf(partition.Invalid, "unexpected end of the body")
+		if afterValue {
+			switch c {
+			case '}':
+				return b.end()
+			case ',':
+				if c, err = b.skipSpace(); err != nil {
+					return partition.Errorf(partition.Invalid, "unexpected end of the body")
+				}
+			default:
+				return partition.Errorf(partition.Invalid, "batch body: want ',' or '}' after a member, found %q", c)
 			}
-			continue
-		case c != '"':
+		}
+		if c != '"' {
 			return partition.Errorf(partition.Invalid, "batch body: want a member name, found %q", c)
 		}
 		key, err := b.str()
@@ -373,7 +381,19 @@ func (b *batchReader) members() error {
 		if c, err = b.skipSpace(); err != nil {
 			return partition.Errorf(partition.Invalid, "unexpected end of the body")
 		}
+		afterValue = true
 	}
+}
+
+// end closes the object: nothing but white space may follow it.
+func (b *batchReader) end() error {
+	b.state = 2
+	if c, err := b.skipSpace(); err == nil {
+		return partition.Errorf(partition.Invalid, "batch body: data after the end of the object, starting with %q: want one JSON object", c)
+	} else if !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the body: %w", err)
+	}
+	return nil
 }
 
 // batchMembers are the members of a JSON batch.
@@ -385,8 +405,8 @@ func (b *batchReader) str() (string, error) {
 	b.tok = b.tok[:0]
 	for {
 		c, err := b.br.ReadByte()
-		if err != nil || c == '\\' || len(b.tok) > 256 {
-			return "", partition.Errorf(partition.Invalid, "batch body: bad string")
+		if err != nil || c == '\\' || c < 0x20 || len(b.tok) > 256 {
+			return "", partition.Errorf(partition.Invalid, "batch body: bad string (want a short one without escapes or control characters)")
 		}
 		if c == '"' {
 			return string(b.tok), nil

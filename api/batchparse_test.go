@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -67,9 +69,10 @@ func TestBatchReaderFastPath(t *testing.T) {
 	}
 }
 
-// TestBatchReaderEcho: a point's text is echoed as it came when its numbers
-// are JSON numbers, in their shortest form when they are not (NDJSON takes
-// lon,lat lines that ParseFloat reads), and always as valid JSON.
+// TestBatchReaderEcho: a point's text is echoed as it came, and is valid
+// JSON; a number that is not a JSON number (which ParseFloat would read:
+// +122.05, .5, 0x1p6, 1., Inf) is refused, in a JSON body and in an NDJSON
+// line alike (issue 16: the parser was lenient).
 func TestBatchReaderEcho(t *testing.T) {
 	for _, tc := range []struct {
 		body   string
@@ -77,7 +80,7 @@ func TestBatchReaderEcho(t *testing.T) {
 		want   []string
 	}{
 		{`{"points":[[122.0500, 30.10],[1.2205e2,-0],[ 122 ,3E1 ]]}`, false, []string{"122.0500,30.10", "1.2205e2,-0", "122,3E1"}},
-		{"+122.05,.5\n[122.050,30]\n0x1p6,1.\n", true, []string{"122.05,0.5", "122.050,30", "64,1"}},
+		{"122.05,0.5\n[122.050,30]\n64,1\n", true, []string{"122.05,0.5", "122.050,30", "64,1"}},
 	} {
 		br := newBatchReader(strings.NewReader(tc.body), tc.ndjson)
 		var got []string
@@ -98,4 +101,84 @@ func TestBatchReaderEcho(t *testing.T) {
 			t.Errorf("%s: echoed %q, want %q", tc.body, got, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		body   string
+		ndjson bool
+		want   string
+	}{
+		{"+122.05,30\n", true, `"+122.05" is not a JSON number`},
+		{"122.05,.5\n", true, `".5" is not a JSON number`},
+		{"0x1p6,30\n", true, `"0x1p6" is not a JSON number`},
+		{"[122.05,Inf]\n", true, `"Inf" is not a JSON number`},
+		{`{"points":[[122.05,30.]]}`, false, `"30." is not a JSON number`},
+		{`{"points":[[1_22,30]]}`, false, `"1_22" is not a JSON number`},
+		{`{"points":[[122,30][122.1,30.1]]}`, false, `want ',' or ']' after a point, found '['`},
+		{`{"points":[[122,30] [122.1,30.1]]}`, false, `want ',' or ']' after a point, found '['`},
+	} {
+		br := newBatchReader(strings.NewReader(tc.body), tc.ndjson)
+		var err error
+		for err == nil {
+			_, err = br.next()
+		}
+		if errors.Is(err, io.EOF) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming %s", tc.body, err, tc.want)
+		}
+	}
+}
+
+// TestBatchReaderSubsetOfJSON: the batch parser is strict JSON — every
+// body it accepts whole, encoding/json accepts too, with the same crs and
+// the same numbers (a differential test over mutations of valid bodies:
+// bytes dropped, doubled, replaced by JSON punctuation or by number
+// characters).
+func TestBatchReaderSubsetOfJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	seeds := []string{
+		`{"crs":"wgs84","points":[[122.05,30.05],[122.1,-30.2e1],[0,0]]}`,
+		`{"points":[ [ 122.0500 , 30.10 ] , [1.2205e2,-0] ],"crs":"gcj02"}`,
+		`{"points":[]}`,
+	}
+	punct := []byte(`[]{},:" -+.eE0123456789x`)
+	accepted := 0
+	for range 20000 {
+		b := []byte(seeds[rng.IntN(len(seeds))])
+		for range 1 + rng.IntN(3) {
+			i := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b = append(b[:i:i], b[i+1:]...)
+			case 1:
+				b = append(b[:i+1:i+1], b[i:]...)
+			case 2:
+				b[i] = punct[rng.IntN(len(punct))]
+			}
+		}
+		br := newBatchReader(bytes.NewReader(b), false)
+		var ours [][2]float64
+		var err error
+		for {
+			var p [2]float64
+			if p, err = br.next(); err != nil {
+				break
+			}
+			ours = append(ours, p)
+		}
+		if !errors.Is(err, io.EOF) {
+			continue // refused: nothing to compare
+		}
+		accepted++
+		var theirs struct {
+			CRS    *string      `json:"crs"`
+			Points [][2]float64 `json:"points"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if jerr := dec.Decode(&theirs); jerr != nil {
+			t.Fatalf("%s: accepted by the batch parser, refused by encoding/json: %v", b, jerr)
+		}
+		if fmt.Sprint(ours) != fmt.Sprint(theirs.Points) || (theirs.CRS != nil && *theirs.CRS != br.crs) {
+			t.Fatalf("%s: the batch parser read %v (crs %q), encoding/json %v (crs %v)", b, ours, br.crs, theirs.Points, theirs.CRS)
+		}
+	}
+	t.Logf("%d of 20000 mutated bodies accepted, each as encoding/json reads it", accepted)
 }

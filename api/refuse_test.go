@@ -316,7 +316,7 @@ func testNDJSONBadLines(t *testing.T, s *server) {
 		strings.Repeat("1", 70_000) + "\n" + good[2] + "\n" + good[3] + "\n" + good[4]
 	// The body's lines: 1, 2 good; 3 out of range; 4 not a number; 5 blank;
 	// 6 one number; 7 too long; 8, 9, 10 good (10 without its newline).
-	bad := map[int]string{3: "line 3: lat 91 is outside -90…90", 4: `line 4: "x" is not a number`, 6: "line 6: want [lon, lat] or lon,lat", 7: "line 7: line longer than"}
+	bad := map[int]string{3: "line 3: lat 91 is outside -90…90", 4: `line 4: "x" is not a JSON number`, 6: "line 6: want [lon, lat] or lon,lat", 7: "line 7: line longer than"}
 	for _, query := range []string{"?crs=gcj02", "?crs=gcj02&on_error=skip"} {
 		code, lines := ndjson(t, s, query, body)
 		if code != 200 || len(lines) != 9 {
