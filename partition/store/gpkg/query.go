@@ -1,59 +1,70 @@
 package gpkg
 
 import (
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/wangge/wangge/geo/gpkgwkb"
-	"github.com/wangge/wangge/partition"
-	"github.com/wangge/wangge/partition/store/internal/sqlq"
+	"github.com/wangge/wangge/partition/store/internal/sqlstore"
 )
 
-// visibleAt is the condition that a row is valid at the version in param.
-func visibleAt(param string) string { return sqlq.VisibleAt(param) }
-
-// unitSelect lists the columns scanUnit reads; without geometry, geom is NULL.
-func unitSelect(noGeometry bool) string {
-	if noGeometry {
-		return sqlq.UnitColumns("NULL")
+// dialect is the SQL of the GeoPackage: SQLite's, with geometries as
+// GeoPackage binary and times as text.
+func dialect() sqlstore.Dialect {
+	return sqlstore.Dialect{
+		Params:         sqlstore.Question,
+		NullGeometry:   "NULL",
+		BBox:           bboxCondition,
+		In:             inJSON,
+		EncodeGeometry: encodeGeometry,
+		DecodeGeometry: decodeGeometry,
+		EncodeTime:     func(t time.Time) any { return formatTime(t) },
+		DecodeTime:     parseTime,
 	}
-	return sqlq.UnitColumns("geom")
 }
 
-// unitQuery builds the statement that lists the units q selects at version n.
-func unitQuery(q *partition.Query, n int64) (string, []any) {
-	p := sqlq.Question()
-	return sqlq.Units(sqlq.Dialect{NullGeometry: "NULL", BBox: bboxCondition}, p, q, n), p.Args()
+// timeLayout is how published_at is stored: UTC, RFC 3339 with exactly nine
+// fraction digits, so that comparing the text compares the times.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// parseTime reads a stored published_at; NULL is the zero time.
+func parseTime(v any) (time.Time, error) {
+	switch v := v.(type) {
+	case nil:
+		return time.Time{}, nil
+	case string:
+		return time.Parse(time.RFC3339Nano, v)
+	}
+	return time.Time{}, fmt.Errorf("got a %T, want RFC 3339 text", v)
 }
 
 // bboxCondition selects the units whose bounding box intersects b. The
 // R-tree finds the candidates; its boxes are float32, rounded outwards, so
 // the exact envelope of the geometry header decides. Membership units have a
 // NULL geom, which is in neither.
-func bboxCondition(p *sqlq.Params, b orb.Bound) string {
+func bboxCondition(p *sqlstore.Params, b orb.Bound) string {
 	minX, minY, maxX, maxY := p.Add(b.Min[0]), p.Add(b.Min[1]), p.Add(b.Max[0]), p.Add(b.Max[1])
 	return fmt.Sprintf("fid IN (SELECT id FROM rtree_units_geom WHERE minx <= %[3]s AND maxx >= %[1]s AND miny <= %[4]s AND maxy >= %[2]s)"+
 		" AND ST_MinX(geom) <= %[3]s AND ST_MaxX(geom) >= %[1]s AND ST_MinY(geom) <= %[4]s AND ST_MaxY(geom) >= %[2]s",
 		minX, minY, maxX, maxY)
 }
 
-const vesselSelect = sqlq.VesselColumns
-
-// vesselQuery builds the statement that lists the vessels q selects at version n.
-func vesselQuery(q *partition.VesselQuery, n int64) (string, []any) {
-	p := sqlq.Question()
-	return sqlq.Vessels(p, q, n), p.Args()
+// inJSON is the rest of the condition that a column is one of keys, passed
+// as one JSON array.
+func inJSON(p *sqlstore.Params, keys []string) string {
+	return "IN (SELECT value FROM json_each(" + p.Add(jsonArray(keys)) + "))"
 }
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner = sqlq.Scanner
-
-// scanUnit reads the columns of unitSelect.
-func scanUnit(row scanner) (partition.Unit, error) { return sqlq.ScanUnit(row, decodeGeometry) }
-
-// scanVessel reads the columns of vesselSelect.
-func scanVessel(row scanner) (partition.Vessel, error) { return sqlq.ScanVessel(row) }
+// jsonArray returns ss as a JSON array.
+func jsonArray(ss []string) string {
+	b, _ := json.Marshal(ss) // a []string always marshals
+	return string(b)
+}
 
 // encodeGeometry returns mp as a GeoPackage binary geometry with SRS 4490,
 // or nil (SQL NULL) for a unit without geometry. Coordinates are copied as

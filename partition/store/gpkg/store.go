@@ -17,6 +17,7 @@ import (
 
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/store/internal/sqlstore"
 )
 
 // SRSID is the spatial reference of every stored geometry: CGCS2000 lon/lat.
@@ -39,10 +40,11 @@ type Options struct {
 // connection (and BEGIN IMMEDIATE, against other processes); reads use a
 // pool of read-only connections and go on while a publish runs.
 type Store struct {
-	w      *sql.DB // one connection, every transaction BEGIN IMMEDIATE
-	r      *sql.DB // read-only connections
-	log    *slog.Logger
-	limits geo.Limits
+	w        *sql.DB // one connection, every transaction BEGIN IMMEDIATE
+	r        *sql.DB // read-only connections
+	sqlstore *sqlstore.Store
+	log      *slog.Logger
+	limits   geo.Limits
 }
 
 var _ partition.Store = (*Store)(nil)
@@ -68,6 +70,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if s.limits == (geo.Limits{}) {
 		s.limits = geo.DefaultLimits
 	}
+	s.sqlstore = sqlstore.New(engine{s}, dialect(), s.log, s.limits)
 	busyMillis := strconv.FormatInt(busyTimeout.Milliseconds(), 10)
 	s.w = sql.OpenDB(connector{drv: drv, dsn: dsn(abs, url.Values{
 		"_busy_timeout": {busyMillis},
@@ -136,17 +139,4 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// read runs fn in a read transaction: every statement of fn sees the same
-// snapshot of the file, so a reader sees a version whole or not at all.
-// Errors of fn are returned unchanged.
-func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	// A read-only transaction has nothing to commit.
-	defer tx.Rollback()
-	return fn(tx)
 }

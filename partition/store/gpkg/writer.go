@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/store/internal/sqlstore"
 )
 
 // Writer writes the first version of an empty store unit by unit, in one
@@ -27,8 +28,8 @@ type Writer struct {
 	tx      *sql.Tx
 	v       partition.Version
 	prev    time.Time
-	units   *unitInserter
-	vessels *sql.Stmt
+	units   *inserter
+	vessels *inserter
 	look    *sql.Stmt
 	nu, nv  int
 	done    bool
@@ -58,14 +59,14 @@ func (w *Writer) begin(ctx context.Context, note string) error {
 		return partition.Errorf(partition.Conflict, "the store holds %d versions: a Writer writes the first version of an empty store", n)
 	}
 	var err error
-	if w.v, w.prev, err = beginVersion(ctx, w.tx, note); err != nil {
+	if w.v, w.prev, err = w.s.sqlstore.BeginVersion(ctx, sqlTx{w.tx}, note); err != nil {
 		return err
 	}
-	if w.units, err = newUnitInserter(ctx, w.tx, w.v.Number); err != nil {
+	if w.units, err = prepareInsert(ctx, w.tx, "units", sqlstore.UnitInsertColumns()); err != nil {
 		return err
 	}
-	if w.vessels, err = w.tx.PrepareContext(ctx, insertVessel); err != nil {
-		return fmt.Errorf("prepare insert vessels: %w", err)
+	if w.vessels, err = prepareInsert(ctx, w.tx, "vessels", sqlstore.VesselInsertColumns()); err != nil {
+		return err
 	}
 	if w.look, err = w.tx.PrepareContext(ctx, "SELECT level, kind FROM units WHERE code = ? AND valid_to IS NULL"); err != nil {
 		return fmt.Errorf("prepare unit lookup: %w", err)
@@ -109,7 +110,11 @@ func (w *Writer) Unit(ctx context.Context, u *partition.Unit) error {
 			return problem(string(u.Code), "code", "code does not start with the parent's %s", u.Parent.Significant())
 		}
 	}
-	if err := w.units.insert(ctx, u); err != nil {
+	row, err := w.s.sqlstore.UnitRow(u, w.v.Number)
+	if err != nil {
+		return err
+	}
+	if err := w.units.exec(ctx, row); err != nil {
 		return err
 	}
 	w.nu++
@@ -128,8 +133,8 @@ func (w *Writer) Vessel(ctx context.Context, v *partition.Vessel) error {
 	case !ok || !kind.Membership():
 		return problem(v.ID, "unit", "unit %s is not a membership unit written before the vessel", v.Unit)
 	}
-	if _, err := w.vessels.ExecContext(ctx, v.ID, v.Name, string(v.Type), v.Crew, string(v.Unit), w.v.Number); err != nil {
-		return fmt.Errorf("insert vessel %s: %w", v.ID, err)
+	if err := w.vessels.exec(ctx, sqlstore.VesselRow(v, w.v.Number)); err != nil {
+		return err
 	}
 	w.nv++
 	return nil
@@ -142,9 +147,13 @@ func (w *Writer) Commit(ctx context.Context) (partition.Version, error) {
 	}
 	w.done = true
 	w.close()
-	err := touchContents(ctx, w.tx, w.nu > 0, w.nv > 0, w.units.ext)
+	t := sqlTx{w.tx}
+	err := growExtent(ctx, t, w.units.ext)
 	if err == nil {
-		w.v, err = stampVersion(ctx, w.tx, w.v, w.prev)
+		err = touchContents(ctx, t, w.nu > 0, w.nv > 0)
+	}
+	if err == nil {
+		w.v, err = w.s.sqlstore.StampVersion(ctx, t, w.v, w.prev)
 	}
 	if err != nil {
 		w.tx.Rollback()
@@ -171,13 +180,13 @@ func (w *Writer) Rollback() error {
 }
 
 func (w *Writer) close() {
-	if w.units != nil {
-		w.units.close()
-	}
-	for _, st := range []*sql.Stmt{w.vessels, w.look} {
-		if st != nil {
-			st.Close()
+	for _, ins := range []*inserter{w.units, w.vessels} {
+		if ins != nil {
+			ins.close()
 		}
+	}
+	if w.look != nil {
+		w.look.Close()
 	}
 }
 

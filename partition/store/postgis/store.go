@@ -12,6 +12,7 @@ import (
 
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/store/internal/sqlstore"
 )
 
 // Options configure a Store.
@@ -31,11 +32,11 @@ type Options struct {
 // concurrent use by many goroutines, and many Stores (service replicas) may
 // share one database.
 type Store struct {
-	pool    *pgxpool.Pool
-	log     *slog.Logger
-	limits  geo.Limits
-	schema  string
-	channel string
+	pool     *pgxpool.Pool
+	sqlstore *sqlstore.Store
+	log      *slog.Logger
+	schema   string
+	channel  string
 }
 
 var _ partition.Store = (*Store)(nil)
@@ -65,12 +66,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opts.Schema}.Sanitize() + ", public"
 	}
 	cfg.AfterConnect = registerGeometry
-	s := &Store{log: opts.Logger, limits: opts.Limits, schema: opts.Schema, channel: PublishChannel}
+	s := &Store{log: opts.Logger, schema: opts.Schema, channel: PublishChannel}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.limits == (geo.Limits{}) {
-		s.limits = geo.DefaultLimits
+	limits := opts.Limits
+	if limits == (geo.Limits{}) {
+		limits = geo.DefaultLimits
 	}
 	if opts.Schema != "" {
 		s.channel = PublishChannel + ":" + opts.Schema
@@ -79,6 +81,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgis store: %w", err)
 	}
+	s.sqlstore = sqlstore.New(engine{pool: s.pool, channel: s.channel}, dialect(), s.log, limits)
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()
 		return nil, fmt.Errorf("open postgis store: %w", err)
