@@ -13,7 +13,6 @@ import (
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/internal/cores"
-	"github.com/wangge/wangge/partition"
 	"github.com/wangge/wangge/partition/router"
 )
 
@@ -549,16 +548,3 @@ func writeInOrder(w http.ResponseWriter, order <-chan *chunk, free chan<- *chunk
 }
 
 var errWrite = errors.New("client went away")
-
-// errorFor is the one error shape for an error met while streaming.
-func errorFor(err error) errorBody {
-	body := errorBody{Error: errorDetail{Code: string(partition.KindOf(err)), Message: err.Error(), Details: []partition.Problem{}}}
-	var pe *partition.Error
-	if errors.As(err, &pe) {
-		body.Error.Message = pe.Message
-		if pe.Problems != nil {
-			body.Error.Details = pe.Problems
-		}
-	}
-	return body
-}

@@ -26,6 +26,10 @@ type errorDetail struct {
 	Details []partition.Problem `json:"details"`
 }
 
+// statusClientClosed is what the metrics and the log record for a request
+// whose client went away (nginx's 499): not a server error.
+const statusClientClosed = 499
+
 // status maps the error vocabulary onto HTTP statuses.
 func status(kind partition.ErrorKind) int {
 	switch kind {
@@ -41,6 +45,10 @@ func status(kind partition.ErrorKind) int {
 		return http.StatusUnprocessableEntity
 	case partition.Unavailable:
 		return http.StatusServiceUnavailable
+	case partition.NotAllowed:
+		return http.StatusMethodNotAllowed
+	case partition.Canceled:
+		return statusClientClosed
 	}
 	return http.StatusInternalServerError
 }
@@ -66,17 +74,32 @@ func (s *Server) failWith(c *gin.Context, err error, more gin.H) {
 	c.AbortWithStatusJSON(code, more)
 }
 
-// errorOf maps err onto its status and the one error shape.
+// errorOf maps err onto its status and the one error shape, logging the
+// internal errors (whose message the client does not see).
 func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
+	gone := errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil
+	body := errorFor(err)
+	switch {
+	case gone:
+		body = errorFor(partition.Errorf(partition.Canceled, "the client went away before the answer was ready"))
+	case body.Error.Code == string(partition.Internal):
+		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+	}
+	return status(partition.ErrorKind(body.Error.Code)), body
+}
+
+// errorFor is the one error answer for err, as a JSON body or an NDJSON
+// line carries it: the kind of the error vocabulary and its message and
+// problems; a body too large for its limit is too_large, a store that
+// cannot be reached (or a deadline passed on the way to it) unavailable;
+// any other error is internal, whose message the client never sees.
+func errorFor(err error) errorBody {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = partition.Errorf(partition.TooLarge, "request body is larger than the limit of %d bytes", mbe.Limit)
 	}
 	kind := partition.KindOf(err)
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		kind = partition.Internal
-	}
-	if kind == partition.Internal && unreachable(err) {
+	if kind == partition.Internal && (unreachable(err) || errors.Is(err, context.DeadlineExceeded)) {
 		kind = partition.Unavailable
 		err = partition.Errorf(partition.Unavailable, "the store cannot be reached; try again later")
 	}
@@ -89,10 +112,9 @@ func (s *Server) errorOf(c *gin.Context, err error) (int, errorBody) {
 		}
 	}
 	if kind == partition.Internal {
-		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 		body.Error.Message = "internal error"
 	}
-	return status(kind), body
+	return body
 }
 
 // unreachable reports whether err comes from a store that cannot be

@@ -68,6 +68,9 @@ func TestClientMistakesAre4xx(t *testing.T) {
 					}
 				})
 			}
+			if code, b := s.do("DELETE", "/v1/versions", ""); code != http.StatusMethodNotAllowed || !strings.Contains(string(b), `{"error":{"code":"method_not_allowed","message":"DELETE is not allowed on /v1/versions","details":[]}}`) {
+				t.Errorf("DELETE /v1/versions: %d %s, want 405 in the one error shape", code, b)
+			}
 			if n := versions(); n != before {
 				t.Errorf("%d versions after the refused requests, want %d: something was written", n, before)
 			}

@@ -106,7 +106,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 		s.fail(c, partition.Errorf(partition.NotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path, Details: []partition.Problem{}}})
+		s.fail(c, partition.Errorf(partition.NotAllowed, "%s is not allowed on %s", c.Request.Method, c.Request.URL.Path))
 	})
 	r.GET("/healthz", s.health)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
@@ -171,7 +171,14 @@ func (s *Server) health(c *gin.Context) {
 	case partition.KindOf(err) == partition.NotFound:
 		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": nil})
 	default:
-		s.log.ErrorContext(c.Request.Context(), "health check", "err", err)
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		// The store is down, but routing answers from memory while the
+		// router holds a version: degraded, not out of service.
+		s.log.WarnContext(c.Request.Context(), "health check: the store cannot be reached", "err", err)
+		if n := s.router.Current().Version().Number; n > 0 {
+			c.JSON(http.StatusOK, gin.H{"status": "degraded", "store": "unavailable", "routing_version": n})
+			return
+		}
+		c.Header("Retry-After", retryAfter)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "store": "unavailable"})
 	}
 }

@@ -65,6 +65,9 @@ func TestStoreUnavailable(t *testing.T) {
 			t.Errorf("%s %s with the database unreachable: %d (Retry-After %q) %s, want 503 with Retry-After", r.method, r.path, res.code, res.header.Get("Retry-After"), res.body)
 		}
 	}
+	if code, b := s.do("GET", "/healthz", ""); code != http.StatusOK || !strings.Contains(string(b), `"status":"degraded"`) || !strings.Contains(string(b), `"routing_version":1`) {
+		t.Errorf("/healthz with the database unreachable: %d %s, want 200 degraded, routing version 1", code, b)
+	}
 	if code, b := s.do("GET", "/v1/route?lon=122.05&lat=30.05", ""); code != http.StatusOK || !strings.Contains(string(b), `"code":"`+landUnit+`"`) {
 		t.Errorf("routing with the database unreachable: %d %s, want the answer from memory", code, b)
 	}
@@ -74,6 +77,9 @@ func TestStoreUnavailable(t *testing.T) {
 	for {
 		code, b := s.do("GET", "/v1/units?level=district", "")
 		if code == http.StatusOK {
+			if _, h := s.do("GET", "/healthz", ""); !strings.Contains(string(h), `"status":"ok"`) {
+				t.Errorf("/healthz after the database came back: %s, want ok", h)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

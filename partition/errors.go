@@ -25,7 +25,12 @@ const (
 	// Unavailable: the store cannot be reached (the database is down or
 	// the connection to it broke); the request may succeed later.
 	Unavailable ErrorKind = "unavailable"
-	Internal    ErrorKind = "internal"
+	// NotAllowed: the method is not one the resource answers.
+	NotAllowed ErrorKind = "method_not_allowed"
+	// Canceled: the client went away before its answer was ready; nobody
+	// reads the answer, and it is no fault of the service.
+	Canceled ErrorKind = "canceled"
+	Internal ErrorKind = "internal"
 )
 
 // Problem is one thing wrong with one input feature, unit or vessel.
