@@ -174,14 +174,35 @@ func (s *Server) deadlines(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetReadDeadline(now.Add(s.cfg.ReadBudget))
 	_ = rc.SetWriteDeadline(now.Add(s.cfg.WriteBudget))
-	if _, out := streamed(c.Request); c.Request.ContentLength > s.cfg.MaxBodyBytes && !out {
+	_, out := streamed(c.Request)
+	if c.Request.ContentLength > s.cfg.MaxBodyBytes && !out {
 		n := c.Request.ContentLength
 		c.Header("Connection", "close")
 		s.fail(c, partition.Errorf(partition.TooLarge, "request body of %d bytes (Content-Length) is larger than the limit of %d bytes", n, s.cfg.MaxBodyBytes))
 		return
 	}
+	if large := c.Request.ContentLength > LargeBody || (c.Request.ContentLength < 0 && c.Request.Body != http.NoBody && !out); large {
+		// A large body is read whole into memory: at most
+		// MaxLargeBodies at once, the others wait LargeWait for a turn.
+		t := time.NewTimer(s.cfg.LargeWait)
+		defer t.Stop()
+		select {
+		case s.large <- struct{}{}:
+			defer func() { <-s.large }()
+		case <-t.C:
+			c.Header("Connection", "close")
+			s.fail(c, partition.Errorf(partition.Unavailable, "%d large request bodies are being read already: try again later", cap(s.large)))
+			return
+		case <-c.Request.Context().Done():
+			return
+		}
+	}
 	c.Next()
 }
+
+// LargeBody is the size from which a request body counts against
+// Config.MaxLargeBodies: a body of unknown length does too.
+const LargeBody = 1 << 20
 
 // streamed reports whether r's body is NDJSON (in), and whether its
 // answer is a stream that reads the body as it goes (out: NDJSON in or

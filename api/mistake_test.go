@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wangge/wangge/api"
 )
@@ -127,4 +128,48 @@ func shortPost(t *testing.T, base, path, body string, declared int) (int, string
 		t.Fatal(err)
 	}
 	return res.StatusCode, sb.String()
+}
+
+// TestLargeBodiesTakeTurns (issue 16: 8 concurrent 60 MB publishes took
+// 2.45 GB): at most MaxLargeBodies bodies of a MiB or more are read at
+// once; another waits LargeWait for its turn, then gets 503 with
+// Retry-After, while small requests go on.
+func TestLargeBodiesTakeTurns(t *testing.T) {
+	st := stores(t)["gpkg"]
+	s := start(t, st, api.Config{MaxLargeBodies: 1, LargeWait: 300 * time.Millisecond})
+	if code, b := s.do("POST", "/v1/versions?note=sample", sampleBody(t)); code != http.StatusCreated {
+		t.Fatalf("publish the sample: %d %s", code, b)
+	}
+	family := familyBody(t, s, "330922100001")
+	large := family + strings.Repeat(" ", api.LargeBody) // white space after the value is allowed
+	u, _ := url.Parse(s.url)
+	hold, err := net.Dial("tcp", u.Host) // takes the one slot and keeps it
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(hold, "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/geo+json\r\nContent-Length: "+strconv.Itoa(len(large))+"\r\n\r\n"+family[:100])
+	time.Sleep(200 * time.Millisecond)
+	started := time.Now()
+	a := s.raw("POST", "/v1/validate", large)
+	if a.code != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" || !strings.Contains(a.body, "large request bodies are being read already") {
+		t.Errorf("a second large body while one is read: %d %s, want 503 with Retry-After", a.code, a.body)
+	}
+	if waited := time.Since(started); waited < 250*time.Millisecond {
+		t.Errorf("refused after %v, want after waiting its turn (300 ms)", waited)
+	}
+	if code, b := s.do("POST", "/v1/validate", family); code != http.StatusOK {
+		t.Errorf("a small body meanwhile: %d %s", code, b)
+	}
+	hold.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a := s.raw("POST", "/v1/validate", large)
+		if a.code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the large body after the slot was freed: %d %s", a.code, a.body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

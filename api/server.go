@@ -44,6 +44,12 @@ type Config struct {
 	// StreamIdle bounds the wait for a streamed batch's next bytes, and for
 	// the client to take its next answers; default 30 s.
 	StreamIdle time.Duration
+	// MaxLargeBodies bounds how many bodies of LargeBody or more (read
+	// whole into memory) are read at once, so that memory stays bounded
+	// (MaxBodyBytes each); default 4. Another waits LargeWait (default
+	// 10 s) for its turn, then gets 503 with Retry-After.
+	MaxLargeBodies int
+	LargeWait      time.Duration
 }
 
 func (c *Config) defaults() {
@@ -74,6 +80,12 @@ func (c *Config) defaults() {
 	if c.StreamIdle <= 0 {
 		c.StreamIdle = 30 * time.Second
 	}
+	if c.MaxLargeBodies <= 0 {
+		c.MaxLargeBodies = 4
+	}
+	if c.LargeWait <= 0 {
+		c.LargeWait = 10 * time.Second
+	}
 }
 
 // Server serves the API over one store.
@@ -86,6 +98,7 @@ type Server struct {
 	// chunks (*chunk) and batches (*batch) are route/batch's buffers,
 	// reused from one request to the next.
 	chunks, batches sync.Pool
+	large           chan struct{} // a slot per large body being read (Config.MaxLargeBodies)
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the
@@ -94,7 +107,7 @@ type Server struct {
 func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Registry) http.Handler {
 	cfg.defaults()
 	m := newMetrics(reg)
-	s := &Server{store: meter(store, m), cfg: cfg, log: log, metrics: m, router: cfg.Router}
+	s := &Server{store: meter(store, m), cfg: cfg, log: log, metrics: m, router: cfg.Router, large: make(chan struct{}, cfg.MaxLargeBodies)}
 	if s.router == nil {
 		s.router = router.NewRouter(store, router.Options{}, log)
 	}

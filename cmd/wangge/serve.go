@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, e env) int {
 	fs.DurationVar(&lim.write, "write-budget", 5*time.Minute, "longest time to write an answer")
 	fs.DurationVar(&lim.stream, "stream-idle", 30*time.Second, "longest wait for a streamed batch's next bytes, or for its client to take its answers")
 	fs.IntVar(&lim.conns, "max-conns", 4096, "most connections open at once; more wait to be accepted")
+	fs.IntVar(&lim.large, "max-large-bodies", 4, "most request bodies of 1 MiB or more read at once; another waits 10 s for its turn, then gets 503")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
@@ -57,11 +58,11 @@ func serve(ctx context.Context, args []string, e env) int {
 		go func() { _ = ps.Listen(lctx, rt.Notified(lctx)) }()
 	}
 	if !lim.ok() {
-		fmt.Fprintln(e.stderr, "wangge serve: --header-timeout, --idle-timeout, --read-budget, --write-budget, --stream-idle and --max-conns must be positive")
+		fmt.Fprintln(e.stderr, "wangge serve: --header-timeout, --idle-timeout, --read-budget, --write-budget, --stream-idle, --max-conns and --max-large-bodies must be positive")
 		return exitInput
 	}
 	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport,
-		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream}, log, prometheus.NewRegistry())
+		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream, MaxLargeBodies: lim.large}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: lim.header, IdleTimeout: lim.idle, MaxHeaderBytes: 64 << 10}
 	ln = netutil.LimitListener(ln, lim.conns)
 	base := "http://" + displayAddr(ln.Addr())
@@ -89,11 +90,11 @@ func serve(ctx context.Context, args []string, e env) int {
 // route: see api.Config), and how many connections are open at once.
 type connLimits struct {
 	header, idle, read, write, stream time.Duration
-	conns                             int
+	conns, large                      int
 }
 
 func (l connLimits) ok() bool {
-	return l.header > 0 && l.idle > 0 && l.read > 0 && l.write > 0 && l.stream > 0 && l.conns > 0
+	return l.header > 0 && l.idle > 0 && l.read > 0 && l.write > 0 && l.stream > 0 && l.conns > 0 && l.large > 0
 }
 
 // displayAddr turns a listen address into one a browser can open.
