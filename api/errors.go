@@ -164,8 +164,9 @@ func (b *idleBody) Read(p []byte) (int, error) {
 }
 
 // deadlines bounds each request's time on its connection: ReadBudget to
-// read the body and WriteBudget to write the answer (a streamed body
-// replaces both with StreamIdle per read, see body). A body declared
+// read the body and WriteBudget to write the answer, which also bounds
+// the request's context, and so its queries (a streamed body replaces both
+// with StreamIdle per read, see body). A body declared
 // larger than MaxBodyBytes is refused at once, before a byte of it is read
 // (and so without "100 Continue"), unless it is a stream, which has no
 // limit; the connection is then closed.
@@ -173,7 +174,7 @@ func (s *Server) deadlines(c *gin.Context) {
 	now := time.Now()
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetReadDeadline(now.Add(s.cfg.ReadBudget))
-	_ = rc.SetWriteDeadline(now.Add(s.cfg.WriteBudget))
+	_ = rc.SetWriteDeadline(now.Add(s.cfg.WriteBudget + writeGrace))
 	_, out := streamed(c.Request)
 	if c.Request.ContentLength > s.cfg.MaxBodyBytes && !out {
 		n := c.Request.ContentLength
@@ -197,8 +198,20 @@ func (s *Server) deadlines(c *gin.Context) {
 			return
 		}
 	}
+	if !out {
+		// The deadline reaches the store's driver too: a query stuck on a
+		// database that stopped answering ends with the write budget.
+		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.WriteBudget)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+	}
 	c.Next()
 }
+
+// writeGrace is how much longer than the write budget (which ends the
+// request's work, through its context) the connection may take to write
+// the answer: enough for the error that says the budget ran out.
+const writeGrace = 5 * time.Second
 
 // LargeBody is the size from which a request body counts against
 // Config.MaxLargeBodies: a body of unknown length does too.

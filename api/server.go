@@ -38,8 +38,10 @@ type Config struct {
 	// client stopped mid-body is cut off then); default 60 s. A streamed
 	// batch has StreamIdle per read instead: a live feed may last all day.
 	ReadBudget time.Duration
-	// WriteBudget bounds how long writing an answer may take (a client that
-	// stops reading is cut off then); default 5 min, for large exports.
+	// WriteBudget bounds a request's work, through its context (a query
+	// stuck on a database that stopped answering ends then), and writing
+	// its answer (a client that stops reading is cut off 5 s later);
+	// default 5 min, for large exports.
 	WriteBudget time.Duration
 	// StreamIdle bounds the wait for a streamed batch's next bytes, and for
 	// the client to take its next answers; default 30 s.
