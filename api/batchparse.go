@@ -33,14 +33,31 @@ type batchReader struct {
 	state  int // JSON: 0 before points, 1 in points, 2 after
 	tok    []byte
 	lon    []byte
-	// echo is the last point's text, "lon,lat", each number as it came
-	// when it is a JSON number (else in its shortest form): what its
-	// answer echoes. Valid until the next call.
+	// echo is the last point's text, "lon,lat", each number as it came:
+	// what its answer echoes. Valid until the next call.
 	echo []byte
+	rec  *readErr // the body's own error, if reading it failed
 }
 
 func newBatchReader(r io.Reader, ndjson bool) *batchReader {
-	return &batchReader{br: bufio.NewReaderSize(r, 64<<10), ndjson: ndjson}
+	rec := &readErr{r: r}
+	return &batchReader{br: bufio.NewReaderSize(rec, 64<<10), ndjson: ndjson, rec: rec}
+}
+
+// readErr keeps the first error of reading the body other than its end:
+// when the body itself fails (too large, not gzip, cut short), that is the
+// answer, not the syntax error the parser meets where the bytes stop.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // bad is the error for the point being read: "point i: …" in a JSON body,
@@ -94,10 +111,17 @@ func (e pointError) appendJSON(dst []byte) []byte {
 
 // next returns the next point; io.EOF after the last.
 func (b *batchReader) next() ([2]float64, error) {
+	var p [2]float64
+	var err error
 	if b.ndjson {
-		return b.nextLine()
+		p, err = b.nextLine()
+	} else {
+		p, err = b.nextJSON()
 	}
-	return b.nextJSON()
+	if err != nil && b.rec != nil && b.rec.err != nil {
+		return p, fmt.Errorf("read the body: %w", b.rec.err)
+	}
+	return p, err
 }
 
 func (b *batchReader) nextLine() ([2]float64, error) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -144,8 +145,51 @@ func (s *Server) body(c *gin.Context, limit int64) io.Reader {
 	} else {
 		r = &idleBody{r: r, rc: http.NewResponseController(c.Writer), idle: s.cfg.StreamIdle}
 	}
-	return shortBody{r}
+	r = shortBody{r}
+	switch enc := strings.ToLower(strings.TrimSpace(c.GetHeader("Content-Encoding"))); enc {
+	case "", "identity":
+		return r
+	case "gzip", "x-gzip":
+		return &gunzip{r: r, limit: limit}
+	default:
+		return failing{invalidf("Content-Encoding %q: want gzip, or none", enc)}
+	}
 }
+
+// gunzip decompresses a gzip body as it is read, at most limit bytes of
+// it when limit > 0 (the limit holds for what the body holds, not only for
+// what it weighs: a small bomb is too large too).
+type gunzip struct {
+	r     io.Reader
+	z     *gzip.Reader
+	limit int64
+	n     int64
+}
+
+func (g *gunzip) Read(p []byte) (int, error) {
+	if g.z == nil {
+		z, err := gzip.NewReader(g.r)
+		if err != nil {
+			return 0, invalidf("Content-Encoding gzip: the body is not gzip: %v", err)
+		}
+		g.z = z
+	}
+	n, err := g.z.Read(p)
+	g.n += int64(n)
+	if g.limit > 0 && g.n > g.limit {
+		return n, partition.Errorf(partition.TooLarge, "request body is larger than the limit of %d bytes once decompressed", g.limit)
+	}
+	var mbe *http.MaxBytesError
+	if err != nil && !errors.Is(err, io.EOF) && !errors.As(err, &mbe) && partition.KindOf(err) == partition.Internal {
+		err = invalidf("Content-Encoding gzip: %v", err)
+	}
+	return n, err
+}
+
+// failing is a body that cannot be read: its error is the answer.
+type failing struct{ err error }
+
+func (f failing) Read([]byte) (int, error) { return 0, f.err }
 
 // idleBody extends the read and write deadlines by idle at each read of a
 // streamed body: a client that keeps sending (and taking its answers) is
