@@ -6,7 +6,7 @@ GPKG    ?= data/wangge.gpkg
 ADDR    ?= :8080
 SAMPLE  := data/sample
 
-.PHONY: run build test bench bench-route sample clean vet
+.PHONY: run build test bench bench-route fuzz sample clean vet
 
 build:
 	$(GO) build -o $(BIN) ./cmd/wangge
@@ -47,6 +47,34 @@ bench:
 # The router's targets (issue 5) beside PostGIS, one line per target.
 bench-route:
 	scripts/bench-route.sh
+
+# The fuzz targets (package:name), each run for FUZZTIME, one after another
+# (-fuzz takes one target a run), with FUZZPARALLEL workers. Their seeds run
+# in `make test` as ordinary tests. A failing input is saved under the
+# package's testdata/fuzz/<name>/; every target runs, and the failed ones
+# are named at the end.
+FUZZTIME     ?= 60s
+FUZZPARALLEL ?= 1
+FUZZ_TARGETS := \
+	./partition/:FuzzDecodeFeatureCollection \
+	./api/:FuzzBatchReaderJSON \
+	./api/:FuzzBatchReaderNDJSON \
+	./internal/jsonnum/:FuzzParse \
+	./geo/gpkgwkb/:FuzzUnmarshal \
+	./geo/gpkgwkb/:FuzzMarshal \
+	./partition/tiling/:FuzzCheck \
+	./partition/tiling/:FuzzCheckExactTiling \
+	./api/internal/param/:FuzzCheck \
+	./api/internal/param/:FuzzMembers \
+	./api/internal/param/:FuzzFloat
+
+fuzz:
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "$(GO) test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) $$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) $$pkg || failed="$$failed $$pkg:$$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (the inputs are in testdata/fuzz/ of each package)" >&2; exit 1; fi
 
 clean:
 	rm -rf bin $(GPKG) $(GPKG).tmp

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/internal/jsonnum"
@@ -433,6 +434,9 @@ func (b *batchReader) str() (string, error) {
 			return "", partition.Errorf(partition.Invalid, "batch body: bad string (want a short one without escapes or control characters)")
 		}
 		if c == '"' {
+			if !utf8.Valid(b.tok) { // JSON text is UTF-8 (RFC 8259 §8.1)
+				return "", partition.Errorf(partition.Invalid, "batch body: a string that is not UTF-8")
+			}
 			return string(b.tok), nil
 		}
 		b.tok = append(b.tok, c)

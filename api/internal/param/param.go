@@ -52,6 +52,9 @@ func (n Names) Members(body []byte) error {
 	if err := json.Unmarshal(body, &m); err != nil {
 		return partition.Errorf(partition.Invalid, "request body: want one JSON object: %v", err)
 	}
+	if m == nil { // null, which json reads into a map without a word
+		return partition.Errorf(partition.Invalid, "request body: want one JSON object, not null")
+	}
 	var unknown []string
 	for k := range m {
 		if !n.has(k) {
