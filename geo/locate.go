@@ -23,8 +23,8 @@ import "github.com/paulmach/orb"
 // The rule is half-open: it exists to decide between polygons that share an
 // edge, and a point on an edge that faces no other polygon (a gap between
 // them, or the outline of the whole tiling) on its east or north side is
-// outside by it. [OnEdge] and [MultiPolygonOnBoundary] say exactly when a
-// point is on a polygon's boundary, so that a caller resolving a family of
+// outside by it. [OnEdge] says exactly when a point is on a polygon's
+// edge, so that a caller resolving a family of
 // polygons can close that side where no other polygon claims the point: the
 // router gives such a point to the polygon whose boundary it is on (see
 // package partition/router, "Which unit").
@@ -36,21 +36,6 @@ func OnEdge(a, b, p orb.Point) bool {
 		return false
 	}
 	return Orient(a, b, p) == 0
-}
-
-// MultiPolygonOnBoundary reports whether p lies exactly on an edge of any
-// ring of mp (open or closed rings).
-func MultiPolygonOnBoundary(mp orb.MultiPolygon, p orb.Point) bool {
-	for _, pg := range mp {
-		for _, r := range pg {
-			for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-				if OnEdge(r[j], r[i], p) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // Crosses reports whether the eastward ray from p crosses the edge a–b under

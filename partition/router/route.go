@@ -264,9 +264,8 @@ func (ix *Index) refineNearest(p orb.Point, m index.Metric, v int32, q orb.Point
 	})
 	mid := metric(orb.Point{0, (p[1] + q[1]) / 2})
 	type edge struct {
-		a, b orb.Point
-		foot geo.Meters
-		unit int32
+		a, b, foot orb.Point  // the edge and its nearest point in the plane mid
+		d          geo.Meters // the foot's distance on the ellipsoid
 	}
 	var edges []edge
 	least := geo.Meters(math.Inf(1))
@@ -278,9 +277,10 @@ func (ix *Index) refineNearest(p orb.Point, m index.Metric, v int32, q orb.Point
 		}
 		limit := 1.005*math.Sqrt(d2) + 1
 		ix.shapes.EdgesWithin(s, p, mid, limit*limit, func(a, b orb.Point) {
-			f := geo.Distance(p, mid.Closest(a, b, p))
-			edges = append(edges, edge{a, b, f, u})
-			least = min(least, f)
+			f := mid.Closest(a, b, p)
+			d := geo.Distance(p, f)
+			edges = append(edges, edge{a, b, f, d})
+			least = min(least, d)
 		})
 	}
 	// A foot is off the edge's geodesic nearest point by at most the
@@ -296,10 +296,10 @@ func (ix *Index) refineNearest(p orb.Point, m index.Metric, v int32, q orb.Point
 	reach := bracket(least)
 	slack := geo.Meters(reach*reach/(2*float64(least))) + 0.01
 	for _, e := range edges {
-		if e.foot > least+slack {
+		if e.d > least+slack {
 			continue
 		}
-		f := mid.Closest(e.a, e.b, p)
+		f := e.foot
 		dx, dy := e.b[0]-e.a[0], e.b[1]-e.a[1]
 		if l := math.Hypot(dx, dy); l > 0 {
 			dx, dy = dx/l, dy/l
@@ -314,7 +314,7 @@ func (ix *Index) refineNearest(p orb.Point, m index.Metric, v int32, q orb.Point
 			}
 			searched[key] = true
 		}
-		if x, d := geodesicNearest(p, e.a, e.b, mid); d < best {
+		if x, d := geodesicNearest(p, e.a, e.b, mid, e.foot, e.d); d < best {
 			best, at = d, x
 		}
 	}
@@ -375,25 +375,24 @@ func bracket(d geo.Meters) float64 {
 }
 
 // geodesicNearest is the point of the straight lon/lat segment a–b
-// nearest to p on the ellipsoid: a golden-section search in a bracket
-// around the nearest point in the plane m, the foot (see bracket), or the
-// whole segment when the minimum is at the bracket's end. It is narrowed
-// until the point
-// is within √(2·d·10⁻⁴ m) of the minimum: the distance then errs by under
-// a tenth of a millimetre.
-func geodesicNearest(p, a, b orb.Point, m index.Metric) (orb.Point, geo.Meters) {
+// nearest to p on the ellipsoid, searched from c, the nearest point in the
+// plane m (the foot), at distance d0 on the ellipsoid, both as the caller
+// measured them: Newton steps (newtonNearest), else a golden-section
+// search in a bracket around the foot (see bracket), or the whole segment
+// when the minimum is at the bracket's end, narrowed until the point is
+// within √(2·d·10⁻⁴ m) of the minimum: the distance then errs by under a
+// tenth of a millimetre.
+func geodesicNearest(p, a, b orb.Point, m index.Metric, c orb.Point, d0 geo.Meters) (orb.Point, geo.Meters) {
 	at := func(t float64) (orb.Point, geo.Meters) {
 		x := orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
 		return x, geo.Distance(p, x)
 	}
-	c := m.Closest(a, b, p)
 	dx, dy := (b[0]-a[0])*m.Kx, (b[1]-a[1])*m.Ky
 	length := math.Hypot(dx, dy)
 	if !(length > 0) {
 		return at(0)
 	}
 	t0 := ((c[0]-a[0])*m.Kx*dx + (c[1]-a[1])*m.Ky*dy) / (length * length)
-	_, d0 := at(t0)
 	target := math.Sqrt(2*float64(d0)*1e-4) / length // the bracket's width to reach, in t
 	if q, d, ok := newtonNearest(at, t0, length, target); ok {
 		return q, d
