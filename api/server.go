@@ -15,6 +15,7 @@ import (
 	"github.com/wangge/wangge/api/tiles"
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/draft"
 	"github.com/wangge/wangge/partition/router"
 )
 
@@ -52,6 +53,12 @@ type Config struct {
 	// 10 s) for its turn, then gets 503 with Retry-After.
 	MaxLargeBodies int
 	LargeWait      time.Duration
+	// Rules is the sizing standard drafts show households against (and the
+	// partitioner's default band in them); nil: none.
+	Rules *partition.RuleSet
+	// Drafts runs /v1/drafts; nil makes one over the store when it keeps
+	// drafts (partition.DraftStore), with Rules.
+	Drafts *draft.Service
 }
 
 func (c *Config) defaults() {
@@ -100,7 +107,8 @@ type Server struct {
 	// chunks (*chunk) and batches (*batch) are route/batch's buffers,
 	// reused from one request to the next.
 	chunks, batches sync.Pool
-	large           chan struct{} // a slot per large body being read (Config.MaxLargeBodies)
+	large           chan struct{}  // a slot per large body being read (Config.MaxLargeBodies)
+	drafts          *draft.Service // nil when the store keeps no drafts
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the
@@ -114,6 +122,10 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 		s.router = router.NewRouter(store, router.Options{}, log)
 	}
 	registerRouterMetrics(reg, s.router)
+	s.drafts = cfg.Drafts
+	if ds, ok := store.(partition.DraftStore); ok && s.drafts == nil {
+		s.drafts = draft.New(s.store, ds, draft.Options{Rules: cfg.Rules, Limits: cfg.Limits}, log)
+	}
 	r := gin.New()
 	r.Use(s.recover, s.observe, s.deadlines)
 	r.HandleMethodNotAllowed = true
@@ -132,7 +144,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1 := r.Group("/v1")
 	v1.GET("/versions", s.accept(), s.versions)
 	v1.POST("/versions", s.accept("crs", "note", "require", "findings"), s.publish)
-	v1.GET("/units", s.accept("level", "parent", "prefix", "network", "kind", "bbox", "as_of", "limit", "cursor", "crs"), s.units)
+	v1.GET("/units", s.accept("level", "parent", "prefix", "network", "kind", "bbox", "as_of", "limit", "cursor", "crs", "draft"), s.units)
 	v1.GET("/units/:code", s.accept("as_of", "crs"), s.unit)
 	v1.GET("/vessels", s.accept("unit", "as_of", "limit", "cursor"), s.vesselList)
 	v1.GET("/vessels/:id", s.accept("as_of"), s.vessel)
@@ -143,6 +155,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/validate", s.accept("root", "crs", "rules", "area_tolerance", "sliver_width", "as_of"), s.validateStored)
 	v1.POST("/partition", s.accept(), s.partitionProposal)
 	v1.GET("/export", s.accept("root", "format", "version"), s.export)
+	s.registerDrafts(v1)
 	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings}, log).Register(r)
 	tiles.New(s.store, tiles.Config{Fail: s.fail}, log).Register(r)
 	return r

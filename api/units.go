@@ -28,6 +28,10 @@ func (s *Server) units(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if id := c.Query("draft"); id != "" {
+		s.draftUnits(c, id, q, r)
+		return
+	}
 	v, err := s.store.Resolve(ctx, q.AsOf)
 	if err != nil && !(partition.KindOf(err) == partition.NotFound && q.AsOf.Latest()) {
 		s.fail(c, err)

@@ -87,3 +87,36 @@ func (c Code) CheckFormat(l Level) error {
 func (c Code) HasParent(parent Code) bool {
 	return c != parent && strings.HasPrefix(string(c), parent.Significant())
 }
+
+// ChildCode is the code of the n-th child (n from 1 to 999) at level under
+// parent: a grid appends 3 digits to its community's 12-digit code, a
+// micro-grid 3 to its grid's 15; a street takes the town digits of a
+// district's code, a community the village digits of a street's. The error
+// says why a level cannot be a child of parent.
+func ChildCode(parent Code, level Level, n int) (Code, error) {
+	if n < 1 || n > 999 {
+		return "", fmt.Errorf("child number %d of %s: codes have room for 1–999 under one parent", n, parent)
+	}
+	p := string(parent)
+	switch level {
+	case LevelGrid:
+		if len(p) == 12 && parent.CheckFormat(LevelCommunity) == nil {
+			return Code(fmt.Sprintf("%s%03d", p, n)), nil
+		}
+	case LevelMicrogrid:
+		if parent.CheckFormat(LevelGrid) == nil {
+			return Code(fmt.Sprintf("%s%03d", p, n)), nil
+		}
+	case LevelStreet:
+		if parent.CheckFormat(LevelDistrict) == nil {
+			return Code(fmt.Sprintf("%s%03d000", p[:6], n)), nil
+		}
+	case LevelCommunity:
+		if parent.CheckFormat(LevelStreet) == nil {
+			return Code(fmt.Sprintf("%s%03d", p[:9], n)), nil
+		}
+	default:
+		return "", fmt.Errorf("cannot make a child at level %q: want street, community, grid or microgrid", level)
+	}
+	return "", fmt.Errorf("a %s cannot be a child of %s: its code does not have the shape of the level above", level, parent)
+}

@@ -135,7 +135,7 @@ func (rs *RuleSet) SizeSeverity() Severity {
 // rule, or when u's kind is not one the sizes apply to.
 func (rs *RuleSet) CheckSize(u *Unit) []string {
 	lr, ok := rs.Levels[u.Level]
-	if !ok || !rs.applies(u.Kind) {
+	if !ok || !rs.Applies(u.Kind) {
 		return nil
 	}
 	var out []string
@@ -154,7 +154,8 @@ func (rs *RuleSet) CheckSize(u *Unit) []string {
 	return out
 }
 
-func (rs *RuleSet) applies(k Kind) bool {
+// Applies reports whether the sizes apply to units of kind k.
+func (rs *RuleSet) Applies(k Kind) bool {
 	if len(rs.Kinds) == 0 {
 		return k == KindComprehensive || k == ""
 	}

@@ -2,6 +2,7 @@ package partition
 
 import (
 	"context"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -65,4 +66,25 @@ type Lookup interface {
 	ChildCodes(ctx context.Context, code Code) ([]Code, error)
 	// VesselIDs returns the ids of current vessels of a membership unit.
 	VesselIDs(ctx context.Context, code Code) ([]string, error)
+}
+
+// Matches reports whether q's filters select u (AsOf, the order, Limit and
+// NoGeometry aside): what a store's query selects, for units held in
+// memory (a draft's).
+func (q *Query) Matches(u *Unit) bool {
+	switch {
+	case q.Level != "" && u.Level != q.Level,
+		q.Network != "" && u.Network != q.Network,
+		q.Kind != "" && u.Kind != q.Kind,
+		q.Parent != "" && u.Parent != q.Parent,
+		q.Roots && u.Parent != "",
+		q.Prefix != "" && !strings.HasPrefix(string(u.Code), q.Prefix),
+		q.After != "" && u.Code <= q.After,
+		q.Before != "" && u.Code >= q.Before:
+		return false
+	}
+	if q.BBox != nil {
+		return len(u.Geometry) > 0 && u.Geometry.Bound().Intersects(*q.BBox)
+	}
+	return true
 }

@@ -42,6 +42,8 @@ commands:
   versions  list the published versions
   validate  check that children tile their parent (wangge validate [--rules zhejiang] FILE.geojson | --root CODE)
   partition propose children of a unit  (wangge partition --parent CODE|FILE --households FILE --rules zhejiang --out FILE)
+  draft     edit a subtree in a draft     (wangge draft create --root CODE; wangge draft help)
+  diff      what changed between two states (wangge diff --from V|draft:ID [--to V|draft:ID] --root CODE)
   route     route lon,lat lines from stdin (wangge route [--crs gcj02] [--format ndjson|csv] < points.csv)
 
 The store is PostGIS when DATABASE_URL is set (in the schema WANGGE_SCHEMA
@@ -56,7 +58,7 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	cmds := map[string]func(context.Context, []string, env) int{
 		"serve": serve, "import": importCmd, "export": exportCmd, "versions": versionsCmd,
-		"route": routeCmd, "validate": validateCmd, "partition": partitionCmd,
+		"route": routeCmd, "validate": validateCmd, "partition": partitionCmd, "draft": draftCmd, "diff": diffCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/household"
 	"github.com/wangge/wangge/partition/tiling"
 )
 
@@ -38,6 +39,7 @@ func importCmd(ctx context.Context, args []string, e env) int {
 	crsName := fs.String("crs", "wgs84", "coordinate system of the input: wgs84, cgcs2000, gcj02 or bd09")
 	fs.StringVar(&o.note, "note", "", "note recorded with the version (default: import FILE)")
 	fs.BoolVar(&o.requireTiling, "require-tiling", false, "refuse a file, writing nothing, when the tiling check of the families it touches finds errors (exit 1)")
+	households := fs.String("households", "", "import this household layer (GeoJSON Points with households, population, address) instead of units")
 	fs.StringVar(&o.findings, "findings", "", "write the findings of the tiling check here as GeoJSON (with several files: FILE's findings to this path with .N before the extension for the N-th file after the first)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: wangge import [--crs wgs84|cgcs2000|gcj02|bd09] [--note TEXT] [--require-tiling] [--findings OUT.geojson] [--gpkg PATH] FILE.geojson…  (- for stdin)")
@@ -46,7 +48,7 @@ func importCmd(ctx context.Context, args []string, e env) int {
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if (fs.NArg() == 0) == (*households == "") {
 		fs.Usage()
 		return exitInput
 	}
@@ -54,6 +56,9 @@ func importCmd(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "wangge import: --crs: %v\n", err)
 		return exitInput
+	}
+	if *households != "" {
+		return importHouseholds(ctx, &sf, *households, in, o.note, e)
 	}
 	log := sf.logger(e)
 	s, where, err := sf.open(ctx, e, log, true)
@@ -182,4 +187,35 @@ func vertices(us []partition.Unit) int {
 		}
 	}
 	return n
+}
+
+// importHouseholds imports a household layer, which the drafts started
+// after it count households with.
+func importHouseholds(ctx context.Context, sf *storeFlags, file string, in crs.CRS, note string, e env) int {
+	data, err := readInput(file, "households")
+	if err != nil {
+		return report(e, "import", err)
+	}
+	pts, err := household.Decode(data, crs.Transform(in, crs.CGCS2000), 0)
+	if err != nil {
+		return report(e, "import", err)
+	}
+	s, _, err := sf.open(ctx, e, sf.logger(e), false)
+	if err != nil {
+		return report(e, "import", err)
+	}
+	defer s.Close()
+	ds, ok := s.(partition.DraftStore)
+	if !ok {
+		return report(e, "import", fmt.Errorf("the store keeps no household layers"))
+	}
+	if note == "" {
+		note = "import " + file
+	}
+	l, err := ds.ImportHouseholds(ctx, note, pts)
+	if err != nil {
+		return report(e, "import", err)
+	}
+	fmt.Fprintf(e.stdout, "%s: household layer %d: %d points, %d households, %d people (version %d)\n", file, l.Number, l.Points, l.Households, l.Population, l.Version)
+	return exitOK
 }

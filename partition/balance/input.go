@@ -4,61 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/household"
 )
 
 // Decoding of the partitioner's inputs, shared by the CLI and the API. Every
 // problem is reported with the feature's index in one invalid
 // *partition.Error; transform (may be nil) converts coordinates to CGCS2000.
 
-// DecodeHouseholds reads a FeatureCollection of Points (or MultiPoints), each
-// with an optional `households` property (a whole number ≥ 1, default 1).
+// DecodeHouseholds reads a household layer (household.Decode's format:
+// Points with an optional `households`, a whole number ≥ 1, default 1).
 func DecodeHouseholds(data []byte, transform func(orb.Geometry) orb.Geometry, maxFeatures int) ([]Household, error) {
-	fc, err := collection(data, "households", maxFeatures)
+	pts, err := household.Decode(data, transform, maxFeatures)
 	if err != nil {
 		return nil, err
 	}
-	var out []Household
-	var ps []partition.Problem
-	for i, f := range fc.Features {
-		w := 1
-		if v, ok := f.Properties["households"]; ok && v != nil {
-			x, isNum := v.(float64)
-			if !isNum || x < 1 || x != math.Trunc(x) || x > 1e6 {
-				ps = append(ps, partition.Problem{Index: i, Field: "households", Message: fmt.Sprintf("want a whole number ≥ 1, got %v", v)})
-				continue
-			}
-			w = int(x)
-		}
-		g := f.Geometry
-		if g != nil && transform != nil {
-			g = transform(g)
-		}
-		var pts []orb.Point
-		switch g := g.(type) {
-		case orb.Point:
-			pts = []orb.Point{g}
-		case orb.MultiPoint:
-			pts = g
-		default:
-			ps = append(ps, partition.Problem{Index: i, Field: "geometry", Message: fmt.Sprintf("want a Point, got %s", geomType(f.Geometry))})
-			continue
-		}
-		for _, p := range pts {
-			if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
-				ps = append(ps, partition.Problem{Index: i, Field: "geometry", Message: fmt.Sprintf("coordinates (%g, %g) out of range", p[0], p[1])})
-				continue
-			}
-			out = append(out, Household{Point: p, Weight: w})
-		}
-	}
-	if len(ps) > 0 {
-		return nil, &partition.Error{Kind: partition.Invalid, Message: fmt.Sprintf("households: %d unusable features", len(ps)), Problems: ps}
+	out := make([]Household, len(pts))
+	for i, p := range pts {
+		out[i] = Household{Point: p.Point, Weight: p.Households}
 	}
 	return out, nil
 }

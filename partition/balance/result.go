@@ -18,33 +18,16 @@ import (
 // its grid's 15; a street takes the town digits of a district's code, a
 // community the village digits of a street's.
 func childCode(parent *partition.Unit, level partition.Level, n int) (partition.Code, error) {
-	if n < 1 || n > 999 {
+	c, err := partition.ChildCode(parent.Code, level, n)
+	if err != nil && n >= 1 && n <= 999 {
+		return "", err
+	}
+	if err != nil {
 		// The client's request cannot be met, not a fault: a 400 naming
 		// the way out.
 		return "", partition.Errorf(partition.Invalid, "the division of %s needs more than 999 children at level %s, and codes have room for 1–999 under one parent: ask for larger children (a higher min and max, or a rule set)", parent.Code, level)
 	}
-	p := string(parent.Code)
-	switch level {
-	case partition.LevelGrid:
-		if len(p) == 12 && parent.Code.CheckFormat(partition.LevelCommunity) == nil {
-			return partition.Code(fmt.Sprintf("%s%03d", p, n)), nil
-		}
-	case partition.LevelMicrogrid:
-		if parent.Code.CheckFormat(partition.LevelGrid) == nil {
-			return partition.Code(fmt.Sprintf("%s%03d", p, n)), nil
-		}
-	case partition.LevelStreet:
-		if parent.Code.CheckFormat(partition.LevelDistrict) == nil {
-			return partition.Code(fmt.Sprintf("%s%03d000", p[:6], n)), nil
-		}
-	case partition.LevelCommunity:
-		if parent.Code.CheckFormat(partition.LevelStreet) == nil {
-			return partition.Code(fmt.Sprintf("%s%03d", p[:9], n)), nil
-		}
-	default:
-		return "", fmt.Errorf("cannot divide into %q: want street, community, grid or microgrid", level)
-	}
-	return "", fmt.Errorf("a %s cannot be a child of %s: its code does not have the shape of the level above", level, parent.Code)
+	return c, nil
 }
 
 // levelWord names a child: 第N网格, 第N微网格, 第N社区, 第N街道.

@@ -35,7 +35,7 @@ type Layer struct {
 	lon []float64                  // pts[i].Point[0]
 }
 
-// New indexes pts (which it keeps; the caller must not change them).
+// New indexes a copy of pts: the caller may reuse them.
 func New(pts []partition.HouseholdPoint) *Layer {
 	sorted := append([]partition.HouseholdPoint(nil), pts...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Point[0] < sorted[j].Point[0] })
@@ -87,8 +87,13 @@ func (l *Layer) Within(mp orb.MultiPolygon) []partition.HouseholdPoint {
 
 // Share is the part of a unit's households and population that a piece of
 // share (0..1) of its area holds when there is no layer to count: rounded
-// to the nearest whole number, never more than the unit holds.
+// to the nearest whole number (halves away from zero), never more than the
+// unit holds. A share outside 0..1 is taken as the nearer end, and one that
+// is not a number (0/0, a piece of a unit with no area) as 0.
 func Share(households, population int, share float64) Tally {
+	if math.IsNaN(share) {
+		share = 0
+	}
 	share = math.Max(0, math.Min(1, share))
 	return Tally{
 		Households: min(households, int(math.Round(float64(households)*share))),

@@ -6,7 +6,10 @@
 // in EPSG:4490, NULL for membership units, with an R-tree spatial index kept
 // by the standard triggers), the feature view units_current (the latest
 // version, for GIS users), and the attribute tables vessels and versions.
-// staff and props are JSON text, marked as such in gpkg_data_columns.
+// staff and props are JSON text, marked as such in gpkg_data_columns. The
+// household layers are the attribute tables household_layers and households
+// (lon and lat as plain columns); drafts and their logs (drafts, draft_ops)
+// are tables of the store's own, not registered in gpkg_contents.
 //
 // Units and vessels are kept as rows valid over a range of versions: a row is
 // visible at version V when valid_from <= V and (valid_to IS NULL or

@@ -69,6 +69,13 @@ func TestGDAL(t *testing.T) {
 	if _, err := s.Publish(ctx, redraw); err != nil {
 		t.Fatal(err)
 	}
+	pts := []partition.HouseholdPoint{
+		{Point: orb.Point{122.05, 30.05}, Households: 120, Population: 310, Address: "菜园镇海滨路1号"},
+		{Point: orb.Point{122.15, 30.15}, Households: 3, Population: 8},
+	}
+	if _, err := s.ImportHouseholds(ctx, "标准地址", pts); err != nil {
+		t.Fatal(err)
+	}
 	bbox := orb.Bound{Min: orb.Point{122.05, 30.15}, Max: orb.Point{122.24, 30.16}}
 	inBBox := 0
 	if err := s.Units(ctx, partition.Query{BBox: &bbox, NoGeometry: true}, func(partition.Unit) error { inBBox++; return nil }); err != nil {
@@ -81,6 +88,9 @@ func TestGDAL(t *testing.T) {
 		"units_current": {"Geometry: Multi Polygon", "Feature Count: 11", `ID["EPSG",4490]`, "FID Column = fid"},
 		"vessels":       {"Geometry: None", "Feature Count: 3", "id: String (0.0) NOT NULL\n"},
 		"versions":      {"Geometry: None", "Feature Count: 2", "FID Column = number", "published_at: String"},
+		"household_layers": {"Geometry: None", "Feature Count: 1", "FID Column = number", "imported_at: String",
+			"version: Integer64"},
+		"households": {"Geometry: None", "Feature Count: 2", "FID Column = fid", "lon: Real", "lat: Real", "address: String"},
 	}
 	check := func(when string) {
 		got := layers(run(t, "ogrinfo", "-ro", "-al", "-so", path))

@@ -43,6 +43,14 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// TestDraftContract runs the contract suite of partition.DraftStore.
+func TestDraftContract(t *testing.T) {
+	t.Parallel()
+	storetest.RunDrafts(t, func(t *testing.T) storetest.DraftStore {
+		return openStore(t, filepath.Join(t.TempDir(), "w.gpkg"))
+	})
+}
+
 // inspect opens the file read-only with the plain SQLite driver.
 func inspect(t *testing.T, path string) *sql.DB {
 	t.Helper()
@@ -173,6 +181,48 @@ func countRows(t *testing.T, path, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestMigrateOldFile: a file written before the drafts migration (made
+// here by undoing it) gets it on Open, keeps its versions and takes drafts
+// on them.
+func TestMigrateOldFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "w.gpkg")
+	s := openStore(t, path)
+	if _, err := s.Publish(testContext(t), storetest.Sample()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{"DROP TABLE draft_ops", "DROP TABLE drafts", "DROP TABLE households", "DROP TABLE household_layers",
+		"DELETE FROM gpkg_contents WHERE table_name IN ('households', 'household_layers')",
+		"DELETE FROM wangge_migrations WHERE version = '0002_drafts.sql'"} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+
+	s = openStore(t, path)
+	defer s.Close()
+	ctx := testContext(t)
+	if vs, err := s.Versions(ctx); err != nil || len(vs) != 1 {
+		t.Fatalf("versions after migrating: got %+v, %v; want 1", vs, err)
+	}
+	d, err := s.CreateDraft(ctx, partition.Draft{ID: "after", Root: "330922100001", Base: 1})
+	if err != nil || d.Base != 1 {
+		t.Fatalf("a draft on the migrated file: got %+v, %v", d, err)
+	}
+	files, _ := fs.Glob(os.DirFS("migrations"), "*.sql")
+	if got := countRows(t, path, "wangge_migrations"); got != len(files) {
+		t.Errorf("got %d recorded migrations, want %d", got, len(files))
+	}
 }
 
 // TestOddPath: a file name with URI metacharacters is a file name.

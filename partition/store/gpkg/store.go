@@ -43,11 +43,17 @@ type Store struct {
 	w        *sql.DB // one connection, every transaction BEGIN IMMEDIATE
 	r        *sql.DB // read-only connections
 	sqlstore *sqlstore.Store
-	log      *slog.Logger
-	limits   geo.Limits
+	// Drafting is the store's partition.DraftStore: drafts, their logs
+	// and the household layers (written once, in sqlstore).
+	sqlstore.Drafting
+	log    *slog.Logger
+	limits geo.Limits
 }
 
-var _ partition.Store = (*Store)(nil)
+var (
+	_ partition.Store      = (*Store)(nil)
+	_ partition.DraftStore = (*Store)(nil)
+)
 
 // Open opens the GeoPackage at path, creating it when absent, and applies
 // the embedded migrations that are not applied yet. The file is put in WAL
@@ -71,6 +77,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.limits = geo.DefaultLimits
 	}
 	s.sqlstore = sqlstore.New(engine{s}, dialect(), s.log, s.limits)
+	s.Drafting = s.sqlstore.Drafting()
 	busyMillis := strconv.FormatInt(busyTimeout.Milliseconds(), 10)
 	s.w = sql.OpenDB(connector{drv: drv, dsn: dsn(abs, url.Values{
 		"_busy_timeout": {busyMillis},

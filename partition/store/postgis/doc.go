@@ -19,5 +19,7 @@
 // The schema lives in embedded SQL migrations (migrations/*.sql), applied by
 // Open, each in a transaction, recorded in schema_migrations and guarded by
 // an advisory lock so that replicas starting together apply each once. The
-// view units_current shows the latest version to GIS tools.
+// view units_current shows the latest version to GIS tools. Drafts, their
+// logs (op and change as text, byte for byte) and the household layers are
+// written in the same locked transactions as publishes.
 package postgis

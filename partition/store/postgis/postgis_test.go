@@ -81,6 +81,14 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// TestDraftContract runs the contract suite of partition.DraftStore.
+func TestDraftContract(t *testing.T) {
+	t.Parallel()
+	storetest.RunDrafts(t, func(t *testing.T) storetest.DraftStore {
+		return openStore(t, newSchema(t))
+	})
+}
+
 func TestOpenRejectsBadSchema(t *testing.T) {
 	t.Parallel()
 	for _, schema := range []string{"Upper", "a-b", "x; DROP TABLE units", "a2345678901234567890123456789012345678901"} {

@@ -34,12 +34,18 @@ type Options struct {
 type Store struct {
 	pool     *pgxpool.Pool
 	sqlstore *sqlstore.Store
-	log      *slog.Logger
-	schema   string
-	channel  string
+	// Drafting is the store's partition.DraftStore: drafts, their logs
+	// and the household layers (written once, in sqlstore).
+	sqlstore.Drafting
+	log     *slog.Logger
+	schema  string
+	channel string
 }
 
-var _ partition.Store = (*Store)(nil)
+var (
+	_ partition.Store      = (*Store)(nil)
+	_ partition.DraftStore = (*Store)(nil)
+)
 
 // schemaName is what Options.Schema may be: safe unquoted, and short enough
 // that the notification channel name fits PostgreSQL's 63-byte identifiers.
@@ -82,6 +88,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open postgis store: %w", err)
 	}
 	s.sqlstore = sqlstore.New(engine{pool: s.pool, channel: s.channel}, dialect(), s.log, limits)
+	s.Drafting = s.sqlstore.Drafting()
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()
 		return nil, fmt.Errorf("open postgis store: %w", err)

@@ -3,7 +3,9 @@
 // version-range model, the statements that read versions, units and
 // vessels, the Lookup of a publish, and the publish itself (begin a
 // version, retire the current rows of what changes, insert the new rows,
-// date the version).
+// date the version); and the partition.DraftStore: drafts with their logs
+// of operations (written under optimistic concurrency by revision, each
+// write one Driver.Write transaction) and household layers.
 //
 // Units and vessels are rows valid over a range of versions: a row is
 // visible at version V when valid_from <= V and (valid_to IS NULL or

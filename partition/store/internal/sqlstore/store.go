@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -46,4 +47,14 @@ func forList(at partition.AsOf, err error) (ok bool, _ error) {
 		return false, nil
 	}
 	return false, err
+}
+
+// withContext wraps an internal error with what failed; an error of another
+// kind (a *partition.Error: not_found, conflict, invalid …) is returned
+// unchanged, its message being the answer, and nil stays nil.
+func withContext(err error, format string, args ...any) error {
+	if err == nil || partition.KindOf(err) != partition.Internal {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }
