@@ -13,10 +13,10 @@ build:
 
 run: build
 	@$(MAKE) --no-print-directory $(GPKG)
-	./$(BIN) serve --gpkg $(GPKG) --addr $(ADDR)
+	./$(BIN) serve --gpkg $(GPKG) --addr $(ADDR) --rules zhejiang
 
 # The store is rebuilt when the sample county is newer than it.
-$(GPKG): $(SAMPLE)/shengsi.geojson
+$(GPKG): $(SAMPLE)/shengsi.geojson $(SAMPLE)/shengsi_households.geojson
 	$(MAKE) --no-print-directory sample
 
 # The bundled sample: the county of 嵊泗 (Shengsi) with its towns,
@@ -26,6 +26,7 @@ $(GPKG): $(SAMPLE)/shengsi.geojson
 sample: build
 	rm -f $(GPKG).tmp $(GPKG).tmp-wal $(GPKG).tmp-shm
 	./$(BIN) import --gpkg $(GPKG).tmp --crs cgcs2000 --note "sample county 嵊泗县" $(SAMPLE)/shengsi.geojson
+	./$(BIN) import --gpkg $(GPKG).tmp --crs cgcs2000 --note "sample households (SYNTHETIC)" --households $(SAMPLE)/shengsi_households.geojson
 	mv $(GPKG).tmp $(GPKG)
 
 # Regenerate the sample county and its SYNTHETIC households from the real

@@ -145,7 +145,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/versions", s.accept(), s.versions)
 	v1.POST("/versions", s.accept("crs", "note", "require", "findings"), s.publish)
 	v1.GET("/units", s.accept("level", "parent", "prefix", "network", "kind", "bbox", "as_of", "limit", "cursor", "crs", "draft"), s.units)
-	v1.GET("/units/:code", s.accept("as_of", "crs"), s.unit)
+	v1.GET("/units/:code", s.accept("as_of", "crs", "draft"), s.unit)
 	v1.GET("/vessels", s.accept("unit", "as_of", "limit", "cursor"), s.vesselList)
 	v1.GET("/vessels/:id", s.accept("as_of"), s.vessel)
 	v1.GET("/vessels/:id/route", s.accept("lon", "lat", "crs", "as_of"), s.vesselRoute)
@@ -157,7 +157,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/export", s.accept("root", "format", "version"), s.export)
 	s.registerDrafts(v1)
 	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings}, log).Register(r)
-	tiles.New(s.store, tiles.Config{Fail: s.fail}, log).Register(r)
+	tiles.New(s.store, tiles.Config{Fail: s.fail, Draft: s.draftView}, log).Register(r)
 	return r
 }
 

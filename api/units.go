@@ -2,12 +2,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
@@ -15,9 +17,9 @@ import (
 )
 
 // units serves GET /v1/units as a GeoJSON FeatureCollection, streamed page
-// by page: `links` carries the next page when there is one.
+// by page: `links` carries the next page when there is one. With
+// draft=ID the units are the draft's at its head, filtered and paged alike.
 func (s *Server) units(c *gin.Context) {
-	ctx := c.Request.Context()
 	r, err := outCRS(c)
 	if err != nil {
 		s.fail(c, err)
@@ -28,41 +30,65 @@ func (s *Server) units(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if id := c.Query("draft"); id != "" {
-		s.draftUnits(c, id, q, r)
-		return
-	}
-	v, err := s.store.Resolve(ctx, q.AsOf)
-	if err != nil && !(partition.KindOf(err) == partition.NotFound && q.AsOf.Latest()) {
+	src, err := s.source(c)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	q.AsOf = partition.AsOf{Version: v.Number} // pin the page to one version
+	page, more, err := src.page(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	meta := map[string]any{"numberReturned": len(page), "links": nonNil(s.nextLink(c, &src, page, more))}
+	switch {
+	case src.draft != nil:
+		etag(c, *src.draft)
+		meta["draft"] = *src.draft
+	case src.version.Number > 0:
+		meta["version"] = src.version
+	default:
+		meta["version"] = nil
+	}
+	s.writeUnits(c, page, meta, r)
+}
+
+// page reads the page q asks for from src, and whether there is more.
+func (src *source) page(ctx context.Context, q partition.Query) ([]partition.Unit, bool, error) {
+	if src.version.Number == 0 {
+		return nil, false, nil // nothing published yet
+	}
 	limit := q.Limit
-	q.Limit++ // one more tells whether there is a next page
+	q.AsOf = src.at() // pin the page to one version
+	q.Limit++         // one more tells whether there is a next page
 	page := make([]partition.Unit, 0, min(limit+1, 1000))
-	if v.Number > 0 {
-		err = s.store.Units(ctx, q, func(u partition.Unit) error { page = append(page, u); return nil })
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	err := src.store.Units(ctx, q, func(u partition.Unit) error { page = append(page, u); return nil })
+	if err != nil || len(page) <= limit {
+		return page, false, err
 	}
-	var links []gin.H
-	if len(page) > limit {
-		page = page[:limit]
-		next := c.Request.URL.Query()
-		next.Set("cursor", string(page[limit-1].Code))
-		next.Set("as_of", strconv.FormatInt(v.Number, 10))
-		links = append(links, gin.H{"rel": "next", "type": "application/geo+json", "href": pageURL(c, next)})
+	return page[:limit], true, nil
+}
+
+// nextLink is the link to the page after page, nil when there is none. A
+// version's is pinned to it; a draft's reads its head again.
+func (s *Server) nextLink(c *gin.Context, src *source, page []partition.Unit, more bool) []gin.H {
+	if !more {
+		return nil
 	}
-	var version any
-	if v.Number > 0 {
-		version = v
+	next := c.Request.URL.Query()
+	next.Set("cursor", string(page[len(page)-1].Code))
+	if src.draft == nil {
+		next.Set("as_of", strconv.FormatInt(src.version.Number, 10))
 	}
+	return []gin.H{{"rel": "next", "type": "application/geo+json", "href": pageURL(c, next)}}
+}
+
+// writeUnits streams page as a FeatureCollection with meta's members.
+func (s *Server) writeUnits(c *gin.Context, page []partition.Unit, meta map[string]any, r crs.CRS) {
+	ctx := c.Request.Context()
 	c.Header("Content-Type", "application/geo+json")
 	c.Status(http.StatusOK)
-	cw := partition.NewCollectionWriter(c.Writer, map[string]any{"numberReturned": len(page), "links": nonNil(links), "version": version})
+	cw := partition.NewCollectionWriter(c.Writer, meta)
 	tr := toCRS(r)
 	for i := range page {
 		if err := cw.Unit(&page[i], tr); err != nil {
@@ -89,7 +115,9 @@ func pageURL(c *gin.Context, q url.Values) string {
 }
 
 // unit serves GET /v1/units/{code}: the unit as a Feature, with its chain of
-// ancestors (root first) and its children's codes in `properties`.
+// ancestors (root first) and its children's codes in `properties`. With
+// draft=ID it is the draft's unit, its children the draft's, and `draft`
+// names the draft.
 func (s *Server) unit(c *gin.Context) {
 	ctx := c.Request.Context()
 	r, err := outCRS(c)
@@ -97,40 +125,46 @@ func (s *Server) unit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	at, err := s.asOf(c)
+	src, err := s.source(c)
+	if err == nil && src.version.Number == 0 {
+		err = partition.Errorf(partition.NotFound, "unit %s does not exist: nothing is published yet", c.Param("code"))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.store.Resolve(ctx, at)
-	if err != nil {
-		if partition.KindOf(err) == partition.NotFound && at.Latest() {
-			err = partition.Errorf(partition.NotFound, "unit %s does not exist: nothing is published yet", c.Param("code"))
-		}
-		s.fail(c, err)
-		return
-	}
-	pin := partition.AsOf{Version: v.Number}
-	u, err := s.store.Unit(ctx, partition.Code(c.Param("code")), pin)
+	u, err := src.store.Unit(ctx, partition.Code(c.Param("code")), src.at())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	chain, err := s.chain(c, u, pin)
+	f, err := s.unitFeature(ctx, &src, &u, r)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if src.draft != nil {
+		etag(c, *src.draft)
+	}
+	c.Header("Content-Type", "application/geo+json")
+	c.JSON(http.StatusOK, f)
+}
+
+// unitFeature is u as /v1/units/{code} answers it.
+func (s *Server) unitFeature(ctx context.Context, src *source, u *partition.Unit, r crs.CRS) (*geojson.Feature, error) {
+	chain, err := s.chain(ctx, src, u)
+	if err != nil {
+		return nil, err
 	}
 	children := []string{}
-	err = s.store.Units(ctx, partition.Query{AsOf: pin, Parent: u.Code, NoGeometry: true}, func(k partition.Unit) error {
+	err = src.store.Units(ctx, partition.Query{AsOf: src.at(), Parent: u.Code, NoGeometry: true}, func(k partition.Unit) error {
 		children = append(children, string(k.Code))
 		return nil
 	})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	f := partition.Feature(&u, toCRS(r))
+	f := partition.Feature(u, toCRS(r))
 	f.Properties["chain"] = chain
 	f.Properties["children"] = children
 	f.Properties["valid_from"] = u.ValidFrom
@@ -139,9 +173,11 @@ func (s *Server) unit(c *gin.Context) {
 	} else {
 		f.Properties["valid_to"] = nil
 	}
-	f.Properties["version"] = v
-	c.Header("Content-Type", "application/geo+json")
-	c.JSON(http.StatusOK, f)
+	f.Properties["version"] = src.version
+	if src.draft != nil {
+		f.Properties["draft"] = *src.draft
+	}
+	return f, nil
 }
 
 // link is a unit in a chain of ancestors.
@@ -151,11 +187,11 @@ type link struct {
 	Level string `json:"level"`
 }
 
-// chain returns u's ancestors, root first.
-func (s *Server) chain(c *gin.Context, u partition.Unit, at partition.AsOf) ([]link, error) {
+// chain returns u's ancestors in src, root first.
+func (s *Server) chain(ctx context.Context, src *source, u *partition.Unit) ([]link, error) {
 	var up []link
 	for p := u.Parent; p != "" && len(up) < 16; {
-		a, err := s.store.Unit(c.Request.Context(), p, at)
+		a, err := s.ancestor(ctx, src, p)
 		if err != nil {
 			return nil, err
 		}

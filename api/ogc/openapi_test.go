@@ -53,6 +53,7 @@ func TestOpenAPI(t *testing.T) {
 		"/collections/nowhere", "/collections/grids/items?limit=x", "/collections/grids/items?color=red",
 		"/collections/grids/items/330922100001999",
 		"/v1/units?level=grid&limit=2", "/v1/units?network=sea&as_of=2", "/v1/units/330922100001001", "/v1/units/330922100001999",
+		"/v1/units/330922100001001?draft=nope",
 		"/v1/versions", "/v1/vessels?limit=2", "/v1/vessels?unit=330922900000001001&limit=1000", "/v1/vessels/浙嵊渔10022",
 		"/v1/vessels/浙嵊渔10022/route?lon=122.3005&lat=30.7005", "/v1/route?lon=122.3005&lat=30.7005",
 		"/v1/route?lon=122.3005&lat=30.7005&fields=code,contact", "/v1/route?lon=122.3005&lat=30.7005&fields=code,staff,chain&crs=gcj02",

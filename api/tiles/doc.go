@@ -16,4 +16,9 @@
 // Cache-Control lets a tile of the latest version be cached briefly and a
 // tile of a pinned version for good, since a version never changes. A tile
 // with no feature is 204 No Content.
+//
+// With `draft=ID` a tile is drawn from the draft's units at its head
+// instead (Config.Draft; not with version): its ETag names the draft's
+// revision and it is revalidated on each use, since the next edit changes
+// it. Any other query parameter is refused, as on the rest of the API.
 package tiles

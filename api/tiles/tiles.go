@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/wangge/wangge/api/internal/param"
 	"github.com/wangge/wangge/api/ogc"
 	"github.com/wangge/wangge/partition"
 )
@@ -27,6 +29,17 @@ type Config struct {
 	MaxAge int
 	// Fail writes err as the service's error response and aborts; required.
 	Fail func(c *gin.Context, err error)
+	// Draft returns a read-only view of draft id at its head (the draft
+	// package's Snapshot), which ?draft=ID tiles are drawn from; nil: the
+	// service keeps no drafts, and ?draft= is 404.
+	Draft func(ctx context.Context, id string) (DraftView, error)
+}
+
+// DraftView is one draft's units at its head as a read-only store, with
+// the draft it shows (whose revision a tile's ETag names).
+type DraftView interface {
+	partition.Store
+	Draft() partition.Draft
 }
 
 // Handler serves vector tiles. It is safe for concurrent use.
@@ -90,7 +103,17 @@ func (h *Handler) parseTile(c *gin.Context) (maptile.Tile, error) {
 	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
 }
 
+// tile serves a tile: parameters, then the state it is drawn from, then
+// revalidation, then the tile.
 func (h *Handler) tile(c *gin.Context) {
+	if err := tileParams.Check(c.Request.URL.RawQuery); err != nil {
+		h.cfg.Fail(c, err)
+		return
+	}
+	if err := param.Once(c.Request.URL.RawQuery); err != nil {
+		h.cfg.Fail(c, err)
+		return
+	}
 	col, ok := ogc.Lookup(c.Param("collectionId"))
 	if !ok {
 		h.cfg.Fail(c, partition.Errorf(partition.NotFound, "collection %q does not exist (see /collections)", c.Param("collectionId")))
@@ -101,37 +124,22 @@ func (h *Handler) tile(c *gin.Context) {
 		h.cfg.Fail(c, err)
 		return
 	}
-	var at partition.AsOf
-	if v := c.Query("version"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
-			h.cfg.Fail(c, invalid("version %q: want a version number", v))
-			return
-		}
-		at.Version = n
-	}
-	ctx := c.Request.Context()
-	v, err := h.store.Resolve(ctx, at)
+	src, err := h.source(c)
 	if err != nil {
-		if partition.KindOf(err) == partition.NotFound && at.Latest() {
-			c.Status(http.StatusNoContent) // nothing published yet
-			return
-		}
 		h.cfg.Fail(c, err)
 		return
 	}
-	etag := fmt.Sprintf(`W/"v%d"`, v.Number)
-	c.Header("ETag", etag)
-	if at.Latest() {
-		c.Header("Cache-Control", fmt.Sprintf("public, max-age=%d", h.cfg.MaxAge))
-	} else {
-		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	if src.store == nil {
+		c.Status(http.StatusNoContent) // nothing published yet
+		return
 	}
-	if match := c.GetHeader("If-None-Match"); match != "" && (match == etag || match == "*" || strings.Contains(match, etag)) {
+	c.Header("ETag", src.etag)
+	c.Header("Cache-Control", src.cache)
+	if match := c.GetHeader("If-None-Match"); match != "" && (match == src.etag || match == "*" || strings.Contains(match, src.etag)) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	b, err := h.render(c, col, t, partition.AsOf{Version: v.Number})
+	b, err := h.render(c, src.store, col, t, src.at)
 	if err != nil {
 		h.cfg.Fail(c, err)
 		return
@@ -143,13 +151,14 @@ func (h *Handler) tile(c *gin.Context) {
 	c.Data(http.StatusOK, MediaType, b)
 }
 
-// render encodes the tile t of col at version at; nil when it is empty.
-func (h *Handler) render(c *gin.Context, col ogc.Collection, t maptile.Tile, at partition.AsOf) ([]byte, error) {
+// render encodes the tile t of col from store at version at; nil when it
+// is empty.
+func (h *Handler) render(c *gin.Context, store partition.Store, col ogc.Collection, t maptile.Tile, at partition.AsOf) ([]byte, error) {
 	q := col.Query(at)
 	bound := t.Bound(float64(buffer) / extent)
 	q.BBox = &bound
 	fc := geojson.NewFeatureCollection()
-	err := h.store.Units(c.Request.Context(), q, func(u partition.Unit) error {
+	err := store.Units(c.Request.Context(), q, func(u partition.Unit) error {
 		if len(fc.Features) == h.cfg.MaxFeatures {
 			return partition.Errorf(partition.TooLarge, "tile %d/%d/%d of %s has more than %d features: zoom in", t.Z, t.X, t.Y, col.ID, h.cfg.MaxFeatures)
 		}

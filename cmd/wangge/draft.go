@@ -52,12 +52,13 @@ func draftCmd(ctx context.Context, args []string, e env) int {
 	steps := fs.Int("steps", 1, "undo, redo: how many operations")
 	in := fs.String("crs", "wgs84", "op: the CRS of the operation's coordinates (wgs84, cgcs2000, gcj02, bd09)")
 	match := fs.Int64("if-match", -1, "op, undo, redo, rebase, publish: the revision the draft must be at")
-	id, rest := "", args
-	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
-		id, rest = rest[0], rest[1:]
-	}
-	if ok, code := parseFlags(fs, rest, e); !ok {
+	pos, ok, code := interleaved(fs, args, e)
+	if !ok {
 		return code
+	}
+	id := ""
+	if len(pos) > 0 {
+		id, pos = pos[0], pos[1:]
 	}
 	rs, err := tiling.Rules(*rules, os.ReadFile)
 	if err != nil {
@@ -74,7 +75,7 @@ func draftCmd(ctx context.Context, args []string, e env) int {
 		return report(e, "draft", fmt.Errorf("the store keeps no drafts"))
 	}
 	svc := draft.New(s, ds, draft.Options{Rules: rs}, log)
-	d := draftRun{svc: svc, e: e, id: id, args: fs.Args()}
+	d := draftRun{svc: svc, e: e, id: id, args: pos}
 	switch sub {
 	case "create":
 		return d.create(ctx, partition.Code(*root), *base, *note)
@@ -101,6 +102,22 @@ func draftCmd(ctx context.Context, args []string, e env) int {
 	}
 	fmt.Fprintf(e.stderr, "wangge draft: unknown command %q\n\n%s", sub, draftUsage)
 	return exitInput
+}
+
+// interleaved parses the flags wherever they come among the positional
+// arguments (the draft's id, op's file), which it returns: draft show ID
+// --gpkg F and draft show --gpkg F ID alike (flag stops at the first).
+func interleaved(fs *flag.FlagSet, args []string, e env) (pos []string, ok bool, code int) {
+	for {
+		if ok, code := parseFlags(fs, args, e); !ok {
+			return nil, false, code
+		}
+		if fs.NArg() == 0 {
+			return pos, true, exitOK
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 type draftRun struct {
@@ -204,7 +221,10 @@ func (d *draftRun) log(ctx context.Context) (any, error) {
 func findingLines(fs []partition.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = fmt.Sprintf("%s %s %v %.2f m²: %s", f.Severity, f.Rule, f.Codes, float64(f.Area), f.Message)
+		out[i] = fmt.Sprintf("%s %s %v: %s", f.Severity, f.Rule, f.Codes, f.Message)
+		if f.Area > 0 {
+			out[i] = fmt.Sprintf("%s %s %v %.2f m²: %s", f.Severity, f.Rule, f.Codes, float64(f.Area), f.Message)
+		}
 	}
 	return out
 }

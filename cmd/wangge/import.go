@@ -43,13 +43,13 @@ func importCmd(ctx context.Context, args []string, e env) int {
 	fs.StringVar(&o.findings, "findings", "", "write the findings of the tiling check here as GeoJSON (with several files: FILE's findings to this path with .N before the extension for the N-th file after the first)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "usage: wangge import [--crs wgs84|cgcs2000|gcj02|bd09] [--note TEXT] [--require-tiling] [--findings OUT.geojson] [--gpkg PATH] FILE.geojson…  (- for stdin)")
+		fmt.Fprintln(e.stderr, "       wangge import --households FILE.geojson [--crs …] [--note TEXT] [--gpkg PATH]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
 	}
-	if (fs.NArg() == 0) == (*households == "") {
-		fs.Usage()
+	if !importInputs(fs, *households, e) {
 		return exitInput
 	}
 	in, err := crs.Parse(*crsName)
@@ -82,6 +82,20 @@ func importCmd(ctx context.Context, args []string, e env) int {
 	}
 	log.Debug("import done", "store", where)
 	return exitOK
+}
+
+// importInputs reports whether import has one kind of input: unit files,
+// or a household layer alone; it prints why not.
+func importInputs(fs *flag.FlagSet, households string, e env) bool {
+	switch {
+	case fs.NArg() > 0 && households != "":
+		fmt.Fprintf(e.stderr, "wangge import: --households %s imports a household layer alone: give it or unit files (%s), not both\n", households, strings.Join(fs.Args(), " "))
+		return false
+	case fs.NArg() == 0 && households == "":
+		fs.Usage()
+		return false
+	}
+	return true
 }
 
 // importOptions are what import does with each file.

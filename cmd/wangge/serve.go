@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,7 @@ import (
 	"github.com/wangge/wangge/partition/router"
 	"github.com/wangge/wangge/partition/store/gpkg"
 	"github.com/wangge/wangge/partition/store/postgis"
+	"github.com/wangge/wangge/partition/tiling"
 )
 
 // serve runs the HTTP API until the context ends (SIGINT/SIGTERM), then
@@ -35,8 +37,13 @@ func serve(ctx context.Context, args []string, e env) int {
 	fs.DurationVar(&lim.stream, "stream-idle", 30*time.Second, "longest wait for a streamed batch's next bytes, or for its client to take its answers")
 	fs.IntVar(&lim.conns, "max-conns", 4096, "most connections open at once; more wait to be accepted")
 	fs.IntVar(&lim.large, "max-large-bodies", 4, "most request bodies of 1 MiB or more read at once; another waits 10 s for its turn, then gets 503")
+	rules := fs.String("rules", "", "sizing standard drafts show households against (zhejiang, zaozhuang or a JSON rule-set file); default none")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	rs, err := tiling.Rules(*rules, os.ReadFile)
+	if err != nil {
+		return report(e, "serve", err)
 	}
 	log := sf.logger(e)
 	s, where, err := sf.open(ctx, e, log, false)
@@ -62,7 +69,7 @@ func serve(ctx context.Context, args []string, e env) int {
 		return exitInput
 	}
 	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport,
-		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream, MaxLargeBodies: lim.large}, log, prometheus.NewRegistry())
+		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream, MaxLargeBodies: lim.large, Rules: rs}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: lim.header, IdleTimeout: lim.idle, MaxHeaderBytes: 64 << 10}
 	ln = netutil.LimitListener(ln, lim.conns)
 	base := "http://" + displayAddr(ln.Addr())

@@ -77,6 +77,16 @@ func planarArea(mp orb.MultiPolygon) geo.SquareMeters {
 	return geo.SquareMeters(sum * kx * ky)
 }
 
+// holds reports whether got keeps want (check says how it does not).
+func (want invariants) holds(got invariants) bool {
+	for k, a := range want.area {
+		if math.Abs(float64(got.area[k]-a)) > 0.01 || got.households[k] != want.households[k] {
+			return false
+		}
+	}
+	return len(got.area) == len(want.area)
+}
+
 func (want invariants) check(t *testing.T, step int, got invariants) {
 	t.Helper()
 	for k, a := range want.area {
@@ -212,6 +222,7 @@ func run(t *testing.T, svc *draft.Service, id string, seed uint64, n int) (appli
 	want := measure(base)
 	baseErrors := len(errorsOf(fullCheck(t, base)))
 	g := &generator{rng: rand.New(rand.NewPCG(seed, 13))}
+	var last dump
 	for step := range n {
 		_, units, err := svc.Units(ctx, id)
 		if err != nil {
@@ -224,7 +235,9 @@ func run(t *testing.T, svc *draft.Service, id string, seed uint64, n int) (appli
 		case k == 1:
 			res, err = svc.Undo(ctx, id, -1, -1)
 		default:
-			res, err = svc.Apply(ctx, id, -1, g.op(d0.Root, units))
+			op := g.op(d0.Root, units)
+			res, err = svc.Apply(ctx, id, -1, op)
+			last = dump{Op: op, Units: units}
 		}
 		if err != nil {
 			if partition.KindOf(err) == partition.Internal {
@@ -245,9 +258,13 @@ func run(t *testing.T, svc *draft.Service, id string, seed uint64, n int) (appli
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !want.holds(measure(after)) {
+			last.save(t)
+		}
 		want.check(t, step, measure(after))
 		full := fullCheck(t, after)
 		if e := errorsOf(full); len(e) > baseErrors {
+			last.save(t)
 			t.Fatalf("step %d (%s): %d error findings, the base had %d; first: %s %v %s", step, describe(res), len(e), baseErrors, e[0].Rule, e[0].Codes, e[0].Message)
 		}
 		if got, wantN := len(res.Findings), len(full); got != wantN {
@@ -291,4 +308,25 @@ func sameJSON(t *testing.T, a, b []partition.Unit) bool {
 		t.Fatal(err)
 	}
 	return string(x) == string(y)
+}
+
+// dump is a failing step, written to $WANGGE_PROPERTY_DUMP when set, to
+// replay it.
+type dump struct {
+	Op    edit.Op
+	Units []partition.Unit
+}
+
+func (d dump) save(t *testing.T) {
+	path := os.Getenv("WANGGE_PROPERTY_DUMP")
+	if path == "" {
+		return
+	}
+	b, err := json.Marshal(d)
+	if err == nil {
+		err = os.WriteFile(path, b, 0o644)
+	}
+	if err != nil {
+		t.Errorf("dump the failing step: %v", err)
+	}
 }

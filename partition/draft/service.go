@@ -9,6 +9,10 @@
 // and the log, so that an edit costs the operation and the check of its
 // families, not a reload. Another process (or replica) that changed a
 // draft is noticed by its revision, and the draft is built again.
+//
+// A Snapshot shows a draft's head as a read-only partition.Store, so that
+// whatever reads a published version (tiles, /v1/units) reads a draft the
+// same way.
 package draft
 
 import (

@@ -21,6 +21,9 @@ func Apply(ctx context.Context, s *State, op Op, env Env) (Change, error) {
 	if err == nil && op.Op != OpAttributes {
 		err = t.sweep()
 	}
+	if err == nil {
+		err = t.valid()
+	}
 	if err != nil {
 		t.rollback()
 		return Change{}, err
@@ -173,3 +176,27 @@ func parts(mp orb.MultiPolygon) []orb.MultiPolygon {
 }
 
 func wrap(what string, err error) error { return fmt.Errorf("%s: %w", what, err) }
+
+// valid makes sure the operation leaves no unit invalid that was valid:
+// parts that came out apart along a border of no width are joined; what
+// stays invalid refuses the operation.
+func (t *tx) valid() error {
+	for _, c := range t.order {
+		u, ok := t.s.units[c]
+		if !ok || !u.Polygonal() || len(u.Geometry) == 0 || geo.Validate(u.Geometry) == nil {
+			continue
+		}
+		if was := t.before[c]; was != nil && geo.Validate(was.Geometry) != nil {
+			continue // invalid before: the check reports it
+		}
+		fixed, err := join(parts(u.Geometry)...)
+		if err == nil && geo.Validate(fixed) == nil {
+			nu := *u
+			nu.Geometry = fixed
+			t.put(nu)
+			continue
+		}
+		return partition.Errorf(partition.Conflict, "the operation would leave %s an invalid polygon (%s), which could not be repaired: draw it a little differently", c, geo.Validate(u.Geometry))
+	}
+	return nil
+}

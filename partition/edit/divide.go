@@ -106,11 +106,24 @@ func (t *tx) divide(ctx context.Context, op *Op, u *partition.Unit) (balance.Res
 		return balance.Result{}, err
 	}
 	res, err := balance.Divide(ctx, *u, hh, balance.Options{Min: lo, Max: hi, Level: level, Seed: t.env.Seed})
-	if err != nil {
-		return res, err
+	// For a count, the band around total/count is a first guess: move it
+	// by the ratio of what came out to what was asked, a few times, and keep
+	// the division nearest the count.
+	for try := 0; err == nil && op.Count > 0 && len(res.Children) != op.Count && try < 4; try++ {
+		scale := float64(len(res.Children)) / float64(op.Count)
+		lo, hi = max(1, int(float64(lo)*scale)), max(1, int(math.Ceil(float64(hi)*scale)))
+		next, err2 := balance.Divide(ctx, *u, hh, balance.Options{Min: lo, Max: hi, Level: level, Seed: t.env.Seed})
+		if err2 != nil {
+			break
+		}
+		if abs(len(next.Children)-op.Count) < abs(len(res.Children)-op.Count) {
+			res = next
+		}
 	}
-	return res, nil
+	return res, err
 }
+
+func abs(n int) int { return max(n, -n) }
 
 // band is the household band of the division: Min–Max when given, the
 // band around total/Count (±15%) for a count, or the rule set's.

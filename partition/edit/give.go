@@ -87,7 +87,7 @@ func (t *tx) giveChild(x, dst partition.Code, piece orb.MultiPolygon, fresh, rec
 	}
 	to := t.bestNeighbour(in, t.polygonalChildren(dst))
 	tu, _ := t.unit(to)
-	g, err := geo.Union(tu.Geometry, in)
+	g, err := join(tu.Geometry, in)
 	if err != nil {
 		return fmt.Errorf("add to %s: %w", to, err)
 	}
@@ -172,4 +172,40 @@ func (t *tx) moveHouseholds(src, dst partition.Code, piece orb.MultiPolygon, a g
 		}
 	}
 	t.moves = append(t.moves, Move{From: src, To: dst, Level: su.Level, Area: a, Households: moved.Households, Population: moved.Population, Estimated: estimated})
+}
+
+// seam is how near a vertex of one piece must lie to another's edge to be
+// put on it before a union: pieces that came out of separate overlays meet
+// along a border whose vertices lie on each other's edges only to
+// rounding (T-junctions), and the overlay would keep them apart by a gap
+// of no width.
+const seam geo.Meters = 1e-6
+
+// join is the union of parts that share borders: each is first given the
+// vertices of the others that lie on its edges (within seam), so that
+// their common borders match vertex for vertex.
+func join(parts ...orb.MultiPolygon) (orb.MultiPolygon, error) {
+	var in []orb.MultiPolygon
+	for _, p := range parts {
+		if len(p) > 0 {
+			in = append(in, p)
+		}
+	}
+	if len(in) < 2 {
+		return geo.Union(in...)
+	}
+	snapped := make([]orb.MultiPolygon, len(in))
+	for i, p := range in {
+		others := make([]orb.MultiPolygon, 0, len(in)-1)
+		for j, q := range in {
+			if j != i && q.Bound().Pad(1e-7).Intersects(p.Bound()) {
+				others = append(others, q)
+			}
+		}
+		snapped[i] = p
+		if g, ok := geo.Snap(p, others, seam).(orb.MultiPolygon); ok && geo.Validate(g) == nil {
+			snapped[i] = g
+		}
+	}
+	return geo.Union(snapped...)
 }

@@ -62,13 +62,13 @@ func (t *tx) delete(op *Op) error {
 			first = c
 		}
 		n, _ := t.unit(c)
-		g, err := geo.Union(append([]orb.MultiPolygon{n.Geometry}, ps...)...)
+		g, err := join(append([]orb.MultiPolygon{n.Geometry}, ps...)...)
 		if err != nil {
 			return wrap("give "+string(d.Code)+" to "+string(c), err)
 		}
 		n.Geometry = g
 		t.put(n)
-		piece, err := geo.Union(ps...)
+		piece, err := join(ps...)
 		if err != nil {
 			return wrap("give "+string(d.Code)+" to "+string(c), err)
 		}
@@ -172,7 +172,7 @@ func (t *tx) absorb(c partition.Code) error {
 		return nil
 	}
 	n, _ := t.unit(to)
-	g, err := geo.Union(n.Geometry, u.Geometry)
+	g, err := join(n.Geometry, u.Geometry)
 	if err != nil {
 		return wrap("sliver "+string(c), err)
 	}
@@ -197,7 +197,7 @@ func (t *tx) giveSliver(c partition.Code, p orb.MultiPolygon) error {
 		return wrap("sliver of "+string(c), err)
 	}
 	n, _ := t.unit(to)
-	g, err := geo.Union(n.Geometry, p)
+	g, err := join(n.Geometry, p)
 	if err != nil {
 		return wrap("sliver of "+string(c), err)
 	}

@@ -52,7 +52,14 @@ func (t *tx) reassign(op *Op) error {
 	if len(losses) == 0 {
 		return invalid("area", "it holds nothing of %s's siblings: it lies inside %s or outside its parent %s", b.Code, b.Code, b.Parent)
 	}
-	g, err := geo.Union(append([]orb.MultiPolygon{b.Geometry}, gained...)...)
+	// B's own share of the area joins the union too: where the area's
+	// edges cross the border, the pieces' corners are rounded, and a piece
+	// may meet B at a vertex only although the area overlaps B.
+	own, err := geo.Intersection(b.Geometry, r)
+	if err != nil {
+		return wrap("the area in "+string(b.Code), err)
+	}
+	g, err := join(append([]orb.MultiPolygon{b.Geometry, own}, gained...)...)
 	if err != nil {
 		return wrap("add the area to "+string(b.Code), err)
 	}
@@ -68,12 +75,17 @@ func (t *tx) reassign(op *Op) error {
 			return wrap("take the area from "+string(l.code), err)
 		}
 		if geo.Area(rest) <= t.env.sliver() {
+			// All but a sliver is taken: the unit goes whole, the sliver
+			// with it.
 			if err := t.noMembers("area", l.code); err != nil {
 				return err
 			}
-			s.Geometry = rest
-			t.put(s)
-			if err := t.give(l.code, b.Code, l.piece, false); err != nil {
+			nb, _ := t.unit(b.Code)
+			if nb.Geometry, err = join(nb.Geometry, rest); err != nil {
+				return wrap("add the rest of "+string(l.code), err)
+			}
+			t.put(nb)
+			if err := t.give(l.code, b.Code, s.Geometry, false); err != nil {
 				return err
 			}
 			t.carryRest(l.code, b.Code)
@@ -178,7 +190,7 @@ func (t *tx) merge(op *Op) error {
 	for i := range us {
 		gs[i] = us[i].Geometry
 	}
-	g, err := geo.Union(gs...)
+	g, err := join(gs...)
 	if err != nil {
 		return wrap("merge", err)
 	}
@@ -254,7 +266,7 @@ func (t *tx) moveBorder(op *Op) error {
 	if snapped, ok := t.snap(line, tol, a.Code, b.Code).(orb.LineString); ok && len(snapped) >= 2 {
 		line = snapped
 	}
-	both, err := geo.Union(a.Geometry, b.Geometry)
+	both, err := join(a.Geometry, b.Geometry)
 	if err != nil {
 		return wrap("border", err)
 	}

@@ -1,6 +1,9 @@
 package edit
 
 import (
+	"github.com/paulmach/orb"
+
+	"github.com/wangge/wangge/geo"
 	"sort"
 	"strings"
 
@@ -60,8 +63,9 @@ func (t *tx) touch(c partition.Code) {
 	}
 }
 
-// put sets u (adding it when new).
+// put sets u (adding it when new), its geometry tidied.
 func (t *tx) put(u partition.Unit) {
+	u.Geometry = tidy(u.Geometry)
 	t.touch(u.Code)
 	t.s.set(u)
 	t.families[u.Parent] = true
@@ -183,6 +187,41 @@ func (t *tx) polygonalChildren(c partition.Code) []partition.Code {
 		if u := t.s.units[k]; u.Polygonal() && len(u.Geometry) > 0 {
 			out = append(out, k)
 		}
+	}
+	return out
+}
+
+// degenerate is the planar area at or below which a part or hole that an
+// overlay returned is a spike with no width (its ends one rounding apart),
+// not a shape: such a part "touches along a line" the part it hangs off.
+const degenerate geo.SquareMeters = 1e-6
+
+// tidy drops the degenerate parts and holes of an overlay's result; it
+// returns mp itself when there are none.
+func tidy(mp orb.MultiPolygon) orb.MultiPolygon {
+	clean := true
+	for _, p := range mp {
+		for _, r := range p {
+			if geo.FlatArea(orb.MultiPolygon{{r}}) <= degenerate {
+				clean = false
+			}
+		}
+	}
+	if clean {
+		return mp
+	}
+	var out orb.MultiPolygon
+	for _, p := range mp {
+		if geo.FlatArea(orb.MultiPolygon{{p[0]}}) <= degenerate {
+			continue
+		}
+		q := orb.Polygon{p[0]}
+		for _, h := range p[1:] {
+			if geo.FlatArea(orb.MultiPolygon{{h}}) > degenerate {
+				q = append(q, h)
+			}
+		}
+		out = append(out, q)
 	}
 	return out
 }

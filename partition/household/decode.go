@@ -40,7 +40,11 @@ func Decode(data []byte, transform func(orb.Geometry) orb.Geometry, maxFeatures 
 		}
 	}
 	if len(ps) > 0 {
-		return nil, &partition.Error{Kind: partition.Invalid, Message: fmt.Sprintf("households: %d unusable features", len(ps)), Problems: ps}
+		bad := map[int]bool{}
+		for _, p := range ps {
+			bad[p.Index] = true
+		}
+		return nil, &partition.Error{Kind: partition.Invalid, Message: fmt.Sprintf("households: %d unusable features", len(bad)), Problems: ps}
 	}
 	return out, nil
 }
