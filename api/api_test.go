@@ -82,20 +82,7 @@ type rawAnswer struct {
 
 func (s *server) raw(method, path, body string) rawAnswer {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return rawAnswer{res.StatusCode, res.Header, string(b)}
+	return s.send(method, path, body, nil)
 }
 
 func (s *server) get(path string, want int) []byte {

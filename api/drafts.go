@@ -72,20 +72,12 @@ func (s *Server) args(c *gin.Context) (a draftArgs, ok bool) {
 
 // readJSON reads a small JSON body whole into v, refusing unknown members
 // and trailing data.
-func (s *Server) readJSON(c *gin.Context, what string, v any) ([]byte, error) {
+func (s *Server) readJSON(c *gin.Context, what string, v any) error {
 	data, err := io.ReadAll(s.body(c, maxOpBytes))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return nil, invalidf("%s: %v", what, err)
-	}
-	if err := partition.EndOfJSON(dec, data); err != nil {
-		return nil, invalidf("%s: %v", what, err)
-	}
-	return data, nil
+	return partition.DecodeStrict(data, v, what)
 }
 
 type createRequest struct {
@@ -101,7 +93,7 @@ func (s *Server) createDraft(c *gin.Context) {
 		return
 	}
 	var req createRequest
-	if _, err := s.readJSON(c, "draft", &req); err != nil {
+	if err := s.readJSON(c, "draft", &req); err != nil {
 		s.fail(c, err)
 		return
 	}

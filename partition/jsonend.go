@@ -7,6 +7,21 @@ import (
 	"io"
 )
 
+// DecodeStrict decodes data, one JSON value, into v, refusing members v
+// does not have and data after the value; what names the input in the
+// Invalid error.
+func DecodeStrict(data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(Invalid, "%s: %v", what, err)
+	}
+	if err := EndOfJSON(dec, data); err != nil {
+		return Errorf(Invalid, "%s: %v", what, err)
+	}
+	return nil
+}
+
 // EndOfJSON checks that dec, having decoded one value from data, has
 // nothing left but white space: a body is one JSON value, and data after it
 // (a second collection, stray text) is an Invalid error naming where it

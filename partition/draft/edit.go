@@ -51,16 +51,13 @@ func (s *Service) Apply(ctx context.Context, id string, rev int64, op edit.Op) (
 		return Result{}, err
 	}
 	e.d = stored
-	e.changes = append(e.changes[:ch0(stored)], ch)
+	e.changes = append(e.changes[:stored.Head-1], ch) // the log from Head on was dropped
 	if err := s.recheck(e, &ch); err != nil {
 		e.state = nil // built again on the next request
 		return Result{}, err
 	}
 	return s.result(e, []edit.Change{ch}, start), nil
 }
-
-// ch0 is the position of the entry just appended.
-func ch0(d partition.Draft) int { return d.Head - 1 }
 
 func (s *Service) appendChange(ctx context.Context, e *entry, rev int64, op edit.Op, ch *edit.Change) (partition.Draft, error) {
 	opb, err := json.Marshal(op)

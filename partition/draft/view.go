@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/wangge/wangge/partition"
-	"github.com/wangge/wangge/partition/household"
 )
 
 // Band statuses of a unit's households (Balance.Status).
@@ -91,10 +90,4 @@ func (s *Service) Units(ctx context.Context, id string) (partition.Draft, []part
 	}
 	defer e.release()
 	return e.d, e.state.Units(), nil
-}
-
-// Layer returns the household layer of a draft (nil when it has none),
-// for diffs.
-func (s *Service) Layer(ctx context.Context, n int64) (*household.Layer, error) {
-	return s.layer(ctx, n)
 }

@@ -1,8 +1,6 @@
 package edit
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -56,15 +54,8 @@ type Op struct {
 // ParseOp reads one operation, refusing unknown members and trailing data.
 func ParseOp(data []byte) (Op, error) {
 	var op Op
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&op); err != nil {
-		return op, partition.Errorf(partition.Invalid, "operation: %v", err)
-	}
-	if err := partition.EndOfJSON(dec, data); err != nil {
-		return op, partition.Errorf(partition.Invalid, "operation: %v", err)
-	}
-	return op, nil
+	err := partition.DecodeStrict(data, &op, "operation")
+	return op, err
 }
 
 // Env is what operations need besides the State.

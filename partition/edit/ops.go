@@ -108,16 +108,9 @@ func (t *tx) splitLine(op *Op) error {
 	if err != nil {
 		return err
 	}
-	line, err := op.line(t.env)
+	line, err := t.drawnLine(op, u.Code)
 	if err != nil {
 		return err
-	}
-	tol, err := op.tolerance(t.env)
-	if err != nil {
-		return err
-	}
-	if snapped, ok := t.snap(line, tol, u.Code).(orb.LineString); ok && len(snapped) >= 2 {
-		line = snapped
 	}
 	left, right, err := geo.SplitByLine(u.Geometry, line)
 	if err != nil {
@@ -255,16 +248,9 @@ func (t *tx) moveBorder(op *Op) error {
 	if !geo.Touches(a.Geometry, b.Geometry) {
 		return invalid("units", "%s and %s share no border", a.Code, b.Code)
 	}
-	line, err := op.line(t.env)
+	line, err := t.drawnLine(op, a.Code, b.Code)
 	if err != nil {
 		return err
-	}
-	tol, err := op.tolerance(t.env)
-	if err != nil {
-		return err
-	}
-	if snapped, ok := t.snap(line, tol, a.Code, b.Code).(orb.LineString); ok && len(snapped) >= 2 {
-		line = snapped
 	}
 	both, err := join(a.Geometry, b.Geometry)
 	if err != nil {
@@ -324,4 +310,20 @@ func (t *tx) exchange(a, b partition.Unit, na, nb orb.MultiPolygon) error {
 		return err
 	}
 	return nil
+}
+
+// drawnLine is Op.Line snapped to the units of codes.
+func (t *tx) drawnLine(op *Op, codes ...partition.Code) (orb.LineString, error) {
+	line, err := op.line(t.env)
+	if err != nil {
+		return nil, err
+	}
+	tol, err := op.tolerance(t.env)
+	if err != nil {
+		return nil, err
+	}
+	if snapped, ok := t.snap(line, tol, codes...).(orb.LineString); ok && len(snapped) >= 2 {
+		line = snapped
+	}
+	return line, nil
 }
