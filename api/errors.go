@@ -50,6 +50,14 @@ func status(kind partition.ErrorKind) int {
 		return http.StatusMethodNotAllowed
 	case partition.Canceled:
 		return statusClientClosed
+	case partition.Unauthorized:
+		return http.StatusUnauthorized
+	case partition.Forbidden:
+		return http.StatusForbidden
+	case partition.Stale:
+		return http.StatusPreconditionFailed
+	case partition.PreconditionRequired:
+		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError
 }

@@ -30,6 +30,18 @@ const (
 	// Canceled: the client went away before its answer was ready; nobody
 	// reads the answer, and it is no fault of the service.
 	Canceled ErrorKind = "canceled"
+	// Unauthorized: the request needs a token and gave none, or one that
+	// is not (or no longer) valid.
+	Unauthorized ErrorKind = "unauthorized"
+	// Forbidden: the token is valid but its role or scope does not cover
+	// the write; the message names what is missing.
+	Forbidden ErrorKind = "forbidden"
+	// Stale: the write named (If-Match) a revision or ETag that is no
+	// longer current; the message names the change it missed.
+	Stale ErrorKind = "precondition_failed"
+	// PreconditionRequired: the write must name (If-Match) the revision or
+	// ETag it expects, and did not.
+	PreconditionRequired ErrorKind = "precondition_required"
 	Internal ErrorKind = "internal"
 )
 

@@ -155,7 +155,8 @@ func report(e env, what string, err error) int {
 			fmt.Fprintf(e.stderr, "  %s\n", p)
 		}
 		switch pe.Kind {
-		case partition.Invalid, partition.NotFound, partition.TooLarge, partition.Conflict:
+		case partition.Invalid, partition.NotFound, partition.TooLarge, partition.Conflict,
+			partition.Unauthorized, partition.Forbidden, partition.Stale, partition.PreconditionRequired:
 			return exitInput
 		}
 		return exitFailure
