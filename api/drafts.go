@@ -23,7 +23,7 @@ const maxOpBytes = 16 << 20
 // registerDrafts adds the /v1/drafts routes.
 func (s *Server) registerDrafts(v1 *gin.RouterGroup) {
 	v1.POST("/drafts", s.accept(), s.createDraft)
-	v1.GET("/drafts", s.accept(), s.listDrafts)
+	v1.GET("/drafts", s.accept("state"), s.listDrafts)
 	v1.GET("/drafts/:id", s.accept("crs"), s.getDraft)
 	v1.DELETE("/drafts/:id", s.accept(), s.deleteDraft)
 	v1.GET("/drafts/:id/log", s.accept(), s.draftLog)
@@ -32,6 +32,11 @@ func (s *Server) registerDrafts(v1 *gin.RouterGroup) {
 	v1.POST("/drafts/:id/redo", s.accept("steps", "crs"), s.draftUndo(-1))
 	v1.POST("/drafts/:id/rebase", s.accept("crs"), s.draftRebase)
 	v1.POST("/drafts/:id/publish", s.accept("note"), s.draftPublish)
+	v1.POST("/drafts/:id/submit", s.accept(), s.draftStep(partition.StateSubmitted))
+	v1.POST("/drafts/:id/review", s.accept(), s.draftStep(partition.StateReviewed))
+	v1.POST("/drafts/:id/reject", s.accept(), s.draftStep(partition.StateDraft))
+	v1.POST("/drafts/:id/file", s.accept(), s.draftFile)
+	v1.GET("/drafts/:id/transitions", s.accept(), s.draftTransitions)
 	v1.GET("/diff", s.accept("from", "to", "root", "crs"), s.diffStates)
 }
 
@@ -112,20 +117,44 @@ func (s *Server) createDraft(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"draft": d})
 }
 
+// listDrafts serves GET /v1/drafts?state=: the drafts (in that state),
+// newest first, each with the role it waits for.
 func (s *Server) listDrafts(c *gin.Context) {
 	svc, ok := s.service(c)
 	if !ok {
 		return
+	}
+	var state partition.DraftState
+	if v, ok := c.GetQuery("state"); ok {
+		var err error
+		if state, err = partition.ParseDraftState(v); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	ds, err := svc.List(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if ds == nil {
-		ds = []partition.Draft{}
+	out := []draftAnswer{}
+	for _, d := range ds {
+		if state == "" || d.State == state {
+			out = append(out, answerOf(d))
+		}
 	}
-	c.JSON(http.StatusOK, gin.H{"drafts": ds})
+	c.JSON(http.StatusOK, gin.H{"drafts": out})
+}
+
+// draftAnswer is a draft as the API shows it: with the role that acts on
+// it next.
+type draftAnswer struct {
+	partition.Draft
+	WaitsFor partition.Role `json:"waits_for,omitempty"`
+}
+
+func answerOf(d partition.Draft) draftAnswer {
+	return draftAnswer{Draft: d, WaitsFor: d.State.WaitsFor()}
 }
 
 // getDraft serves GET /v1/drafts/{id}: the draft, every unit's households
@@ -141,8 +170,16 @@ func (s *Server) getDraft(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	ts, err := svc.Transitions(c.Request.Context(), v.Draft.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ts == nil {
+		ts = []partition.DraftTransition{}
+	}
 	etag(c, v.Draft)
-	c.JSON(http.StatusOK, gin.H{"draft": v.Draft, "units": nonNilBalance(v.Units), "summary": v.Summary,
+	c.JSON(http.StatusOK, gin.H{"draft": answerOf(v.Draft), "transitions": ts, "units": nonNilBalance(v.Units), "summary": v.Summary,
 		"rules": ruleName(svc.Rules()), "findings": s.findingsJSON(c, v.Findings, r)})
 }
 
@@ -275,10 +312,114 @@ func (s *Server) draftPublish(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.router.ReloadTo(ctx, v.Number); err != nil { // route from the new version at once
+	s.published(c, v)
+}
+
+// stepRequest is the body of submit, review, reject and file (all
+// optional but a rejection's comment).
+type stepRequest struct {
+	Comment string `json:"comment"`
+	// Justifications: of a submission, one per unit whose size a warning
+	// finds outside the band.
+	Justifications map[partition.Code]string `json:"justifications,omitempty"`
+}
+
+// readStep reads the stepRequest of a step to the state to; an empty body
+// is {}.
+func (s *Server) readStep(c *gin.Context, to partition.DraftState) (stepRequest, error) {
+	var req stepRequest
+	data, err := io.ReadAll(s.body(c, maxOpBytes))
+	if err != nil || len(bytes.TrimSpace(data)) == 0 {
+		return req, err
+	}
+	if err := partition.DecodeStrict(data, &req, "request"); err != nil {
+		return req, err
+	}
+	if to != partition.StateSubmitted && req.Justifications != nil {
+		return req, invalidf("justifications: only a submission gives them")
+	}
+	return req, nil
+}
+
+// draftStep serves submit (to submitted), review (to reviewed) and reject
+// (to draft): {"comment": …, "justifications": {CODE: …}}, If-Match the
+// revision it acts on.
+func (s *Server) draftStep(to partition.DraftState) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		a, ok := s.args(c)
+		if !ok {
+			return
+		}
+		req, err := s.readStep(c, to)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		ctx, id := c.Request.Context(), c.Param("id")
+		var d partition.Draft
+		switch to {
+		case partition.StateSubmitted:
+			d, err = a.svc.Submit(ctx, id, a.rev, req.Comment, req.Justifications)
+		case partition.StateReviewed:
+			d, err = a.svc.Review(ctx, id, a.rev, req.Comment)
+		default:
+			d, err = a.svc.Reject(ctx, id, a.rev, req.Comment)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		etag(c, d)
+		c.JSON(http.StatusOK, gin.H{"draft": answerOf(d)})
+	}
+}
+
+// draftFile serves POST /v1/drafts/{id}/file: {"comment": …}; the
+// reviewed draft is published as a new version.
+func (s *Server) draftFile(c *gin.Context) {
+	a, ok := s.args(c)
+	if !ok {
+		return
+	}
+	req, err := s.readStep(c, partition.StateFiled)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	v, err := a.svc.File(ctx, c.Param("id"), a.rev, req.Comment)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.published(c, v)
+}
+
+// published answers a draft's publish and routes from the new version.
+func (s *Server) published(c *gin.Context, v partition.Version) {
+	ctx := c.Request.Context()
+	if _, err := s.router.ReloadTo(ctx, v.Number); err != nil {
 		s.log.ErrorContext(ctx, "router reload after publish", "version", v.Number, "err", err)
 	}
 	c.JSON(http.StatusCreated, gin.H{"version": v})
+}
+
+// draftTransitions serves GET /v1/drafts/{id}/transitions: the draft's
+// steps along the chain.
+func (s *Server) draftTransitions(c *gin.Context) {
+	svc, ok := s.service(c)
+	if !ok {
+		return
+	}
+	ts, err := svc.Transitions(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ts == nil {
+		ts = []partition.DraftTransition{}
+	}
+	c.JSON(http.StatusOK, gin.H{"transitions": ts})
 }
 
 // changeAnswer is a change as an answer shows it: what moved, not the

@@ -176,8 +176,10 @@ func testDraftRoundTrip(t *testing.T, s *server) {
 	if _, ok := after[string(y.Code)]; ok || after[string(x.Code)].Households != x.Households+y.Households {
 		t.Errorf("after the merge %s holds %d households, want %d; %s gone: %v", x.Code, after[string(x.Code)].Households, x.Households+y.Households, y.Code, !ok)
 	}
-	// A write naming the revision before the merge is stale.
-	if a := s.send("POST", "/v1/drafts/"+id+"/ops", op, map[string]string{"If-Match": `"0"`}); a.code != 409 || !strings.Contains(a.body, "revision 1, not 0") {
+	// A write naming the revision before the merge is stale: 412, naming
+	// the merge it missed.
+	if a := s.send("POST", "/v1/drafts/"+id+"/ops", op, map[string]string{"If-Match": `"0"`}); a.code != 412 || !strings.Contains(a.body, "revision 1, not 0") ||
+		!strings.Contains(a.body, "revision 1: draft.op") {
 		t.Errorf("a stale write: %d %s", a.code, a.body)
 	}
 	if a := s.send("POST", "/v1/drafts/"+id+"/undo", "", nil); a.code != 200 || draftUnits(t, s, id, grid)[string(y.Code)].Households != y.Households {

@@ -15,6 +15,7 @@ import (
 	"github.com/wangge/wangge/api/tiles"
 	"github.com/wangge/wangge/geo"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/access"
 	"github.com/wangge/wangge/partition/draft"
 	"github.com/wangge/wangge/partition/router"
 )
@@ -59,6 +60,12 @@ type Config struct {
 	// Drafts runs /v1/drafts; nil makes one over the store when it keeps
 	// drafts (partition.DraftStore), with Rules.
 	Drafts *draft.Service
+	// Access checks bearer tokens (see api/access.go); nil serves without
+	// access control (tests, embedding). wangge serve always sets it.
+	Access *access.Authenticator
+	// ReadsNeedToken refuses (401) reads without a token too; by default
+	// reads are open and only writes need one.
+	ReadsNeedToken bool
 }
 
 func (c *Config) defaults() {
@@ -127,7 +134,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 		s.drafts = draft.New(s.store, ds, draft.Options{Rules: cfg.Rules, Limits: cfg.Limits}, log)
 	}
 	r := gin.New()
-	r.Use(s.recover, s.observe, s.deadlines)
+	r.Use(s.recover, s.observe, s.deadlines, s.authenticate)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, partition.Errorf(partition.NotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
@@ -155,6 +162,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/validate", s.accept("root", "crs", "rules", "area_tolerance", "sliver_width", "as_of"), s.validateStored)
 	v1.POST("/partition", s.accept(), s.partitionProposal)
 	v1.GET("/export", s.accept("root", "format", "version"), s.export)
+	v1.GET("/audit", s.accept("code", "since", "draft", "after", "limit"), s.auditLog)
 	s.registerDrafts(v1)
 	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings}, log).Register(r)
 	tiles.New(s.store, tiles.Config{Fail: s.fail, Draft: s.draftView}, log).Register(r)

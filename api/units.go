@@ -235,6 +235,9 @@ func (s *Server) versions(c *gin.Context) {
 // they do (the review-chain issue), only an admin may publish without
 // require=tiling.
 func (s *Server) publish(c *gin.Context) {
+	if !s.allow(c, "publishing a version outside the review chain", partition.RoleAdmin) {
+		return
+	}
 	ctx := c.Request.Context()
 	in, err := outCRS(c)
 	if err != nil {

@@ -3,6 +3,7 @@ package partition
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -30,6 +31,67 @@ type Draft struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// Published is the version the draft became (0 while it is open).
 	Published int64 `json:"published,omitempty"`
+	// State is where the draft is in the chain 街道初划 → 区级审核 →
+	// 市级备案; only a draft in state draft takes operations.
+	State DraftState `json:"state"`
+}
+
+// DraftState is a draft's place in the review chain.
+type DraftState string
+
+// The states of the chain: a planner edits a draft and submits it; a
+// reviewer whose scope covers it reviews it; a filer files it, which
+// publishes it as a new version. A rejection (with a comment) at any step
+// sends it back to draft.
+const (
+	StateDraft     DraftState = "draft"
+	StateSubmitted DraftState = "submitted"
+	StateReviewed  DraftState = "reviewed"
+	StateFiled     DraftState = "filed"
+)
+
+// DraftStates lists the states in the order of the chain.
+var DraftStates = []DraftState{StateDraft, StateSubmitted, StateReviewed, StateFiled}
+
+// ParseDraftState returns the state named s, or an Invalid error naming
+// the states.
+func ParseDraftState(s string) (DraftState, error) {
+	for _, st := range DraftStates {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", Errorf(Invalid, "state %q: want draft, submitted, reviewed or filed", s)
+}
+
+// WaitsFor is the role that acts next on a draft in this state ("" when
+// none: a filed draft is done).
+func (st DraftState) WaitsFor() Role {
+	switch st {
+	case StateDraft:
+		return RolePlanner
+	case StateSubmitted:
+		return RoleReviewer
+	case StateReviewed:
+		return RoleFiler
+	}
+	return ""
+}
+
+// DraftTransition is one step of a draft along the chain: who, when, from
+// and to which state, the comment and, for a submission, the written
+// justification of each unit whose size is outside the band.
+type DraftTransition struct {
+	Seq            int             `json:"seq"` // 0-based
+	At             time.Time       `json:"at"`
+	Actor          string          `json:"actor"`
+	Role           Role            `json:"role,omitempty"`
+	From           DraftState      `json:"from"`
+	To             DraftState      `json:"to"`
+	Comment        string          `json:"comment,omitempty"`
+	Justifications map[Code]string `json:"justifications,omitempty"`
+	// Revision is the draft's revision after the step.
+	Revision int64 `json:"revision"`
 }
 
 // DraftOp is one entry of a draft's log: the operation as asked (Op) and
@@ -39,6 +101,9 @@ type DraftOp struct {
 	At     time.Time       `json:"at"`
 	Op     json.RawMessage `json:"op"`
 	Change json.RawMessage `json:"change"`
+	// Codes are the units the operation touched, for the audit log (not
+	// kept in the log itself, whose Change says it in full).
+	Codes []Code `json:"-"`
 }
 
 // HouseholdPoint is one point of a household layer: an address (标准地址),
@@ -95,10 +160,19 @@ type DraftStore interface {
 	// is not a version.
 	RebaseDraft(ctx context.Context, id string, rev int64, base int64) (Draft, error)
 	// PublishDraft publishes cs as a new version and marks the draft
-	// published by it, in one transaction. Conflict as above, and when a
-	// unit that cs writes or retires has changed since the draft's base
-	// (the Error's Problems name each such code).
-	PublishDraft(ctx context.Context, id string, rev int64, cs Changeset) (Version, error)
+	// published by it, in state filed, in one transaction, recording t
+	// (its To is filed; the store sets Seq, At, From and Revision). Stale
+	// or Conflict as above, Conflict when the draft's state is not one of
+	// from, and when a unit that cs writes or retires has changed since
+	// the draft's base (the Error's Problems name each such code).
+	PublishDraft(ctx context.Context, id string, rev int64, cs Changeset, t DraftTransition, from ...DraftState) (Version, error)
+	// TransitionDraft moves the draft to t.To, recording t (the store sets
+	// Seq, At, From and Revision): Stale when the Revision is not rev
+	// (rev < 0: any), Conflict when it is published or its state is not
+	// one of from.
+	TransitionDraft(ctx context.Context, id string, rev int64, t DraftTransition, from ...DraftState) (Draft, error)
+	// DraftTransitions returns the draft's steps along the chain, in order.
+	DraftTransitions(ctx context.Context, id string) ([]DraftTransition, error)
 
 	// ImportHouseholds stores a new household layer; its Number, ImportedAt,
 	// Version and totals are the store's.
@@ -108,4 +182,26 @@ type DraftStore interface {
 	// Households calls fn for each point of layer whose point lies in b
 	// (bounds included; nil: all), in the order they were imported.
 	Households(ctx context.Context, layer int64, b *orb.Bound, fn func(HouseholdPoint) error) error
+}
+
+// StaleDraft is the Stale error of a write that expected revision rev of
+// d, which has moved on: it names each change made since (missed, from the
+// audit log), so that the writer knows what to read again.
+func StaleDraft(d Draft, rev int64, missed []AuditEntry) *Error {
+	e := &Error{Kind: Stale, Message: fmt.Sprintf("draft %s is at revision %d, not %d (If-Match): read it again", d.ID, d.Revision, rev)}
+	if len(missed) > 0 {
+		e.Message += fmt.Sprintf("; it missed %d changes", len(missed))
+	}
+	for _, m := range missed {
+		who := m.Actor
+		if who == "" {
+			who = "an unnamed writer"
+		}
+		msg := fmt.Sprintf("revision %d: %s by %s at %s", m.Revision, m.Action, who, m.At.Format(time.RFC3339))
+		if m.Detail != "" {
+			msg += " (" + m.Detail + ")"
+		}
+		e.Problems = append(e.Problems, Problem{Index: -1, Codes: m.Codes, Message: msg})
+	}
+	return e
 }

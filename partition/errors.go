@@ -42,7 +42,7 @@ const (
 	// PreconditionRequired: the write must name (If-Match) the revision or
 	// ETag it expects, and did not.
 	PreconditionRequired ErrorKind = "precondition_required"
-	Internal ErrorKind = "internal"
+	Internal             ErrorKind = "internal"
 )
 
 // Problem is one thing wrong with one input feature, unit or vessel.

@@ -61,3 +61,16 @@ type Changeset struct {
 func (c *Changeset) Empty() bool {
 	return len(c.Units) == 0 && len(c.DeleteUnits) == 0 && len(c.Vessels) == 0 && len(c.DeleteVessels) == 0
 }
+
+// ParseSince reads the start of a period as people and clients write it:
+// an RFC 3339 time, or a date (YYYY-MM-DD), meaning the start of that day
+// in loc.
+func ParseSince(v string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, v, loc); err == nil {
+		return d, nil
+	}
+	return time.Time{}, Errorf(Invalid, "%q: want an RFC 3339 time (2027-01-01T00:00:00+08:00) or a date (2027-01-01)", v)
+}

@@ -45,6 +45,8 @@ commands:
   draft     edit a subtree in a draft     (wangge draft create --root CODE; wangge draft help)
   diff      what changed between two states (wangge diff --from V|draft:ID [--to V|draft:ID] --root CODE)
   route     route lon,lat lines from stdin (wangge route [--crs gcj02] [--format ndjson|csv] < points.csv)
+  token     access tokens                 (wangge token create --name N --role planner --scope CODE; list; revoke)
+  audit     the audit log of every write  (wangge audit [--code PREFIX] [--since DATE] [--draft ID])
 
 The store is PostGIS when DATABASE_URL is set (in the schema WANGGE_SCHEMA
 when that is set), else the GeoPackage file given by --gpkg (default
@@ -59,6 +61,7 @@ func run(ctx context.Context, args []string, e env) int {
 	cmds := map[string]func(context.Context, []string, env) int{
 		"serve": serve, "import": importCmd, "export": exportCmd, "versions": versionsCmd,
 		"route": routeCmd, "validate": validateCmd, "partition": partitionCmd, "draft": draftCmd, "diff": diffCmd,
+		"token": tokenCmd, "audit": auditCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -69,7 +72,18 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "wangge: unknown command %q\n\n%s", args[0], usage)
 		return exitInput
 	}
-	return cmd(ctx, args[1:], e)
+	return cmd(partition.WithActor(ctx, cliActor(e)), args[1:], e)
+}
+
+// cliActor is who the CLI's writes are by in the audit log: the operator
+// at the machine, who may do anything (access to the store is access to
+// everything in it).
+func cliActor(e env) partition.Actor {
+	user := e.getenv("USER")
+	if user == "" {
+		user = "unknown"
+	}
+	return partition.Actor{Name: "cli:" + user, Role: partition.RoleAdmin}
 }
 
 // storeFlags are the flags of every command that opens a store.

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/wangge/wangge/api"
+	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/access"
 	"github.com/wangge/wangge/partition/router"
 	"github.com/wangge/wangge/partition/store/gpkg"
 	"github.com/wangge/wangge/partition/store/postgis"
@@ -37,9 +39,14 @@ func serve(ctx context.Context, args []string, e env) int {
 	fs.DurationVar(&lim.stream, "stream-idle", 30*time.Second, "longest wait for a streamed batch's next bytes, or for its client to take its answers")
 	fs.IntVar(&lim.conns, "max-conns", 4096, "most connections open at once; more wait to be accepted")
 	fs.IntVar(&lim.large, "max-large-bodies", 4, "most request bodies of 1 MiB or more read at once; another waits 10 s for its turn, then gets 503")
+	reads := fs.String("reads", "open", "whether reads need a token: open (the default: only writes need one) or token")
 	rules := fs.String("rules", "", "sizing standard drafts show households against (zhejiang, zaozhuang or a JSON rule-set file); default none")
 	if ok, code := parseFlags(fs, args, e); !ok {
 		return code
+	}
+	if *reads != "open" && *reads != "token" {
+		fmt.Fprintf(e.stderr, "wangge serve: --reads %q: want open or token\n", *reads)
+		return exitInput
 	}
 	rs, err := tiling.Rules(*rules, os.ReadFile)
 	if err != nil {
@@ -68,8 +75,13 @@ func serve(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "wangge serve: --header-timeout, --idle-timeout, --read-budget, --write-budget, --stream-idle, --max-conns and --max-large-bodies must be positive")
 		return exitInput
 	}
+	as, ok := s.(partition.AccessStore)
+	if !ok {
+		return report(e, "serve", fmt.Errorf("the store keeps no tokens: it cannot serve with access control"))
+	}
 	h := api.New(s, api.Config{MaxBodyBytes: *maxBody, Router: rt, WriteGPKG: gpkg.WriteExport,
-		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream, MaxLargeBodies: lim.large, Rules: rs}, log, prometheus.NewRegistry())
+		ReadBudget: lim.read, WriteBudget: lim.write, StreamIdle: lim.stream, MaxLargeBodies: lim.large, Rules: rs,
+		Access: access.New(as, access.Options{}, log), ReadsNeedToken: *reads == "token"}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: lim.header, IdleTimeout: lim.idle, MaxHeaderBytes: 64 << 10}
 	ln = netutil.LimitListener(ln, lim.conns)
 	base := "http://" + displayAddr(ln.Addr())

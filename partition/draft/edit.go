@@ -37,12 +37,23 @@ func (s *Service) Apply(ctx context.Context, id string, rev int64, op edit.Op) (
 		return Result{}, err
 	}
 	defer e.release()
-	if err := e.writable(rev); err != nil {
+	what := fmt.Sprintf("operation %s on draft %s", op.Op, id)
+	if err := allow(ctx, what, planners); err != nil {
+		return Result{}, err
+	}
+	if err := s.writable(ctx, e, rev); err != nil {
+		return Result{}, err
+	}
+	if err := editable(e); err != nil {
 		return Result{}, err
 	}
 	rev = e.d.Revision
 	ch, err := edit.Apply(ctx, e.state, op, e.env)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := allow(ctx, what, planners, ch.Codes()...); err != nil {
+		e.state.Revert(&ch)
 		return Result{}, err
 	}
 	stored, err := s.appendChange(ctx, e, rev, op, &ch)
@@ -68,17 +79,26 @@ func (s *Service) appendChange(ctx context.Context, e *entry, rev int64, op edit
 	if err != nil {
 		return partition.Draft{}, fmt.Errorf("encode the change: %w", err)
 	}
-	return s.drafts.AppendDraftOp(ctx, e.d.ID, rev, partition.DraftOp{Seq: e.d.Head, Op: opb, Change: chb})
+	return s.drafts.AppendDraftOp(ctx, e.d.ID, rev, partition.DraftOp{Seq: e.d.Head, Op: opb, Change: chb, Codes: ch.Codes()})
 }
 
 // writable refuses a write to a published draft or at a stale revision
 // (the store refuses it too; this says so before any work).
-func (e *entry) writable(rev int64) error {
+func (s *Service) writable(ctx context.Context, e *entry, rev int64) error {
 	if e.d.Published != 0 {
 		return partition.Errorf(partition.Conflict, "draft %s was published as version %d: it takes no more edits", e.d.ID, e.d.Published)
 	}
 	if rev >= 0 && rev != e.d.Revision {
-		return partition.Errorf(partition.Conflict, "draft %s is at revision %d, not %d: read it again", e.d.ID, e.d.Revision, rev)
+		return s.stale(ctx, e.d, rev)
+	}
+	return nil
+}
+
+// editable refuses an edit (operation, undo, redo, rebase) of a draft that
+// is not in state draft: a submitted draft is frozen until rejected.
+func editable(e *entry) error {
+	if e.d.State != partition.StateDraft {
+		return partition.Errorf(partition.Conflict, "draft %s is %s: it takes no edits until it is rejected back to draft", e.d.ID, e.d.State)
 	}
 	return nil
 }
@@ -91,7 +111,17 @@ func (s *Service) Undo(ctx context.Context, id string, rev int64, steps int) (Re
 		return Result{}, err
 	}
 	defer e.release()
-	if err := e.writable(rev); err != nil {
+	what := "undo on draft " + id
+	if steps < 0 {
+		what = "redo on draft " + id
+	}
+	if err := allow(ctx, what, planners); err != nil {
+		return Result{}, err
+	}
+	if err := s.writable(ctx, e, rev); err != nil {
+		return Result{}, err
+	}
+	if err := editable(e); err != nil {
 		return Result{}, err
 	}
 	rev = e.d.Revision
@@ -103,6 +133,14 @@ func (s *Service) Undo(ctx context.Context, id string, rev int64, steps int) (Re
 		return Result{}, partition.Errorf(partition.Invalid, "steps: the draft has %d operations to undo, not %d", e.d.Head, steps)
 	case head > e.d.Ops:
 		return Result{}, partition.Errorf(partition.Invalid, "steps: the draft has %d operations to redo, not %d", e.d.Ops-e.d.Head, -steps)
+	}
+	lo, hi := min(head, e.d.Head), max(head, e.d.Head)
+	var touched []partition.Code
+	for i := lo; i < hi; i++ {
+		touched = append(touched, e.changes[i].Codes()...)
+	}
+	if err := allow(ctx, what, planners, touched...); err != nil {
+		return Result{}, err
 	}
 	stored, err := s.drafts.MoveDraftHead(ctx, id, rev, head)
 	if err != nil {

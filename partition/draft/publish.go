@@ -12,15 +12,43 @@ import (
 
 // Publish makes the draft a new version, all or nothing, when the tiling
 // check finds no error in it (an Untiled error listing the findings
-// otherwise). Units that changed upstream since the draft's base make it a
-// Conflict: rebase first.
+// otherwise), outside the review chain: only an admin may (or a request
+// without access control). Units that changed upstream since the draft's
+// base make it a Conflict: rebase first.
 func (s *Service) Publish(ctx context.Context, id string, rev int64, note string) (partition.Version, error) {
+	if err := allow(ctx, "publishing draft "+id+" outside the review chain", admins); err != nil {
+		return partition.Version{}, err
+	}
+	return s.publish(ctx, id, rev, note, partition.DraftTransition{Comment: note},
+		partition.StateDraft, partition.StateSubmitted, partition.StateReviewed)
+}
+
+// File files a reviewed draft (市级备案), by a filer whose scope covers its
+// root: it is published as a new version, as Publish does, with the
+// comment as the version's note.
+func (s *Service) File(ctx context.Context, id string, rev int64, comment string) (partition.Version, error) {
+	d, err := s.drafts.Draft(ctx, id)
+	if err != nil {
+		return partition.Version{}, err
+	}
+	if err := allow(ctx, "filing draft "+id, filers, d.Root); err != nil {
+		return partition.Version{}, err
+	}
+	if d.State != partition.StateReviewed && d.Published == 0 {
+		return partition.Version{}, partition.Errorf(partition.Conflict, "draft %s is %s: only a reviewed draft can be filed", id, d.State)
+	}
+	return s.publish(ctx, id, rev, comment, partition.DraftTransition{Comment: comment}, partition.StateReviewed)
+}
+
+// publish publishes the draft, recording the transition t, from one of the
+// states from.
+func (s *Service) publish(ctx context.Context, id string, rev int64, note string, t partition.DraftTransition, from ...partition.DraftState) (partition.Version, error) {
 	e, err := s.acquire(ctx, id)
 	if err != nil {
 		return partition.Version{}, err
 	}
 	defer e.release()
-	if err := e.writable(rev); err != nil {
+	if err := s.writable(ctx, e, rev); err != nil {
 		return partition.Version{}, err
 	}
 	if err := gate(e); err != nil {
@@ -30,7 +58,7 @@ func (s *Service) Publish(ctx context.Context, id string, rev int64, note string
 	if cs.Empty() {
 		return partition.Version{}, partition.Errorf(partition.Invalid, "draft %s changes nothing: there is nothing to publish", id)
 	}
-	v, err := s.drafts.PublishDraft(ctx, id, e.d.Revision, cs)
+	v, err := s.drafts.PublishDraft(ctx, id, e.d.Revision, cs, t, from...)
 	if err != nil {
 		return v, err
 	}
@@ -122,7 +150,13 @@ func (s *Service) Rebase(ctx context.Context, id string, rev int64) (partition.D
 		return partition.Draft{}, err
 	}
 	defer e.release()
-	if err := e.writable(rev); err != nil {
+	if err := allow(ctx, "rebasing draft "+id, planners, e.d.Root); err != nil {
+		return partition.Draft{}, err
+	}
+	if err := s.writable(ctx, e, rev); err != nil {
+		return partition.Draft{}, err
+	}
+	if err := editable(e); err != nil {
 		return partition.Draft{}, err
 	}
 	latest, err := s.units.Resolve(ctx, partition.AsOf{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/wangge/wangge/geo"
@@ -164,8 +165,8 @@ func TestTwoServices(t *testing.T) {
 			}
 			n := "改名"
 			_, err = two.Apply(ctx, d.ID, 0, edit.Op{Op: edit.OpAttributes, Unit: x.Code, Name: &n})
-			if partition.KindOf(err) != partition.Conflict {
-				t.Errorf("a write at revision 0 after the merge: %v, want a conflict", err)
+			if partition.KindOf(err) != partition.Stale || !strings.Contains(err.Error(), "draft.op") {
+				t.Errorf("a write at revision 0 after the merge: %v, want a stale revision naming the merge it missed", err)
 			}
 		})
 	}

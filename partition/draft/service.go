@@ -81,6 +81,9 @@ func (s *Service) Create(ctx context.Context, root partition.Code, at partition.
 	if root == "" {
 		return partition.Draft{}, partition.Errorf(partition.Invalid, "root: missing: want the code of the unit whose subtree the draft edits")
 	}
+	if err := allow(ctx, "a draft of "+string(root), planners, root); err != nil {
+		return partition.Draft{}, err
+	}
 	v, err := s.units.Resolve(ctx, at)
 	if err != nil {
 		return partition.Draft{}, err
@@ -108,6 +111,13 @@ func (s *Service) List(ctx context.Context) ([]partition.Draft, error) { return 
 
 // Delete deletes a draft and its log.
 func (s *Service) Delete(ctx context.Context, id string) error {
+	d, err := s.drafts.Draft(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := allow(ctx, "deleting draft "+id, planners, d.Root); err != nil {
+		return err
+	}
 	if err := s.drafts.DeleteDraft(ctx, id); err != nil {
 		return err
 	}

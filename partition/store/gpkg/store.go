@@ -46,6 +46,9 @@ type Store struct {
 	// Drafting is the store's partition.DraftStore: drafts, their logs
 	// and the household layers (written once, in sqlstore).
 	sqlstore.Drafting
+	// Access is the store's partition.AccessStore: tokens and the audit
+	// log.
+	sqlstore.Access
 	log    *slog.Logger
 	limits geo.Limits
 }
@@ -78,6 +81,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.sqlstore = sqlstore.New(engine{s}, dialect(), s.log, s.limits)
 	s.Drafting = s.sqlstore.Drafting()
+	s.Access = s.sqlstore.Access()
 	busyMillis := strconv.FormatInt(busyTimeout.Milliseconds(), 10)
 	s.w = sql.OpenDB(connector{drv: drv, dsn: dsn(abs, url.Values{
 		"_busy_timeout": {busyMillis},

@@ -155,6 +155,10 @@ func (w *Writer) Commit(ctx context.Context) (partition.Version, error) {
 	if err == nil {
 		w.v, err = w.s.sqlstore.StampVersion(ctx, t, w.v, w.prev)
 	}
+	if err == nil {
+		err = w.s.sqlstore.AuditVersion(ctx, t, partition.AuditEntry{Action: "publish", Version: w.v.Number,
+			Detail: fmt.Sprintf("%s: %d units, %d vessels written (streamed import)", w.v.Note, w.nu, w.nv)})
+	}
 	if err != nil {
 		w.tx.Rollback()
 		return w.v, fmt.Errorf("write version %d: %w", w.v.Number, err)

@@ -37,6 +37,9 @@ type Store struct {
 	// Drafting is the store's partition.DraftStore: drafts, their logs
 	// and the household layers (written once, in sqlstore).
 	sqlstore.Drafting
+	// Access is the store's partition.AccessStore: tokens and the audit
+	// log.
+	sqlstore.Access
 	log     *slog.Logger
 	schema  string
 	channel string
@@ -89,6 +92,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	s.sqlstore = sqlstore.New(engine{pool: s.pool, channel: s.channel}, dialect(), s.log, limits)
 	s.Drafting = s.sqlstore.Drafting()
+	s.Access = s.sqlstore.Access()
 	if err := s.migrate(ctx); err != nil {
 		s.pool.Close()
 		return nil, fmt.Errorf("open postgis store: %w", err)

@@ -149,9 +149,14 @@ func testStaleRevision(t *testing.T, s DraftStore) {
 		for name, write := range draftWrites(d.ID, rev) {
 			t.Run(fmt.Sprint(name, " at ", rev), func(t *testing.T) {
 				err := write(t, s)
-				wantKind(t, err, partition.Conflict)
+				wantKind(t, err, partition.Stale)
 				if want := fmt.Sprintf("revision 1, not %d", rev); !strings.Contains(err.Error(), want) {
 					t.Errorf("got %q, want it to say %q", err, want)
+				}
+				// At 0 it missed the one operation appended since: the
+				// error names it.
+				if want := "revision 1: draft.op"; rev == 0 && !strings.Contains(err.Error(), want) {
+					t.Errorf("got %q, want it to name the missed change %q", err, want)
 				}
 			})
 		}
@@ -189,8 +194,8 @@ func testConcurrentAppend(t *testing.T, s DraftStore) {
 			t.Fatalf("writers %d and %d both appended at revision %d", winner, i, d.Revision)
 		case err == nil:
 			winner = i
-		case partition.KindOf(err) != partition.Conflict:
-			t.Errorf("writer %d: got %v, want a conflict", i, err)
+		case partition.KindOf(err) != partition.Stale:
+			t.Errorf("writer %d: got %v, want a stale revision", i, err)
 		}
 	}
 	if winner < 0 {

@@ -27,7 +27,7 @@ func testPublishDraft(t *testing.T, s DraftStore) {
 	d := appendOp(t, s, newDraft(t, s, "pub"), op(0, "recount"))
 	g := Sample().Units[4]
 	g.Households, g.Name = 470, "第一网格（重划）"
-	v, err := s.PublishDraft(ctx(t), d.ID, d.Revision, partition.Changeset{Note: "from a draft", Units: []partition.Unit{g}})
+	v, err := s.PublishDraft(ctx(t), d.ID, d.Revision, partition.Changeset{Note: "from a draft", Units: []partition.Unit{g}}, partition.DraftTransition{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func testPublishChangedSinceBase(t *testing.T, s DraftStore) {
 
 	other.Name, grid.Name = "专属网格（草稿）", "第一网格（草稿）"
 	cs := partition.Changeset{Units: []partition.Unit{other, grid, mg2}, DeleteUnits: []partition.Code{mg1.Code}}
-	_, err := s.PublishDraft(ctx(t), d.ID, d.Revision, cs)
+	_, err := s.PublishDraft(ctx(t), d.ID, d.Revision, cs, partition.DraftTransition{})
 	wantKind(t, err, partition.Conflict)
 	var e *partition.Error
 	if !errors.As(err, &e) {
@@ -95,7 +95,7 @@ func testPublishChangedSinceBase(t *testing.T, s DraftStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := s.PublishDraft(ctx(t), d.ID, d.Revision, cs)
+	v, err := s.PublishDraft(ctx(t), d.ID, d.Revision, cs, partition.DraftTransition{})
 	if err != nil || v.Number != 4 {
 		t.Fatalf("publish after the rebase: got %+v, %v; want version 4", v, err)
 	}
@@ -119,7 +119,7 @@ func testPublishDraftInvalid(t *testing.T, s DraftStore) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.PublishDraft(ctx(t), d.ID, d.Revision, tt.cs)
+			_, err := s.PublishDraft(ctx(t), d.ID, d.Revision, tt.cs, partition.DraftTransition{})
 			wantKind(t, err, partition.Invalid)
 			wantNothingPublished(t, s, 1, d)
 		})

@@ -134,12 +134,12 @@ func testDraftCRUD(t *testing.T, s DraftStore) {
 	}
 	v := publish(t, s, Sample())
 	// Head, Ops, Revision, Published and times are the store's.
-	in := partition.Draft{ID: "m", Root: draftRoot, Base: v.Number, Note: "重划网格", Head: 3, Ops: 4, Revision: 9, Published: 1}
+	in := partition.Draft{ID: "m", Root: draftRoot, Base: v.Number, Note: "重划网格", Head: 3, Ops: 4, Revision: 9, Published: 1, State: partition.StateFiled}
 	d, err := s.CreateDraft(ctx(t), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := partition.Draft{ID: "m", Root: draftRoot, Base: v.Number, Note: "重划网格", CreatedAt: d.CreatedAt, UpdatedAt: d.CreatedAt}
+	want := partition.Draft{ID: "m", Root: draftRoot, Base: v.Number, Note: "重划网格", CreatedAt: d.CreatedAt, UpdatedAt: d.CreatedAt, State: partition.StateDraft}
 	sameDraft(t, d, want)
 	if age := time.Since(d.CreatedAt); age < -time.Minute || age > time.Minute {
 		t.Errorf("created_at %v is not now", d.CreatedAt)
@@ -230,7 +230,7 @@ func draftWrites(id string, rev int64) map[string]func(*testing.T, DraftStore) e
 		"publish": func(t *testing.T, s DraftStore) error {
 			g := Sample().Units[4]
 			g.Name = "改名"
-			_, err := s.PublishDraft(ctx(t), id, rev, partition.Changeset{Units: []partition.Unit{g}})
+			_, err := s.PublishDraft(ctx(t), id, rev, partition.Changeset{Units: []partition.Unit{g}}, partition.DraftTransition{})
 			return err
 		},
 	}

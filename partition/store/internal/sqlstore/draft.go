@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/wangge/wangge/partition"
@@ -25,7 +27,7 @@ var _ partition.DraftStore = Drafting{}
 // name the same revision cannot both succeed.
 
 // draftColumns lists the columns scanDraft reads.
-const draftColumns = "id, root, base, note, coalesce(layer, 0), head, ops, revision, created_at, updated_at, coalesce(published, 0)"
+const draftColumns = "id, root, base, note, coalesce(layer, 0), head, ops, revision, created_at, updated_at, coalesce(published, 0), state"
 
 // maxDraftID, maxRoot and maxNote bound the draft's id, root code and note,
 // in bytes.
@@ -45,7 +47,7 @@ func (dr Drafting) CreateDraft(ctx context.Context, d partition.Draft) (partitio
 	if err := checkDraft(&d); err != nil {
 		return partition.Draft{}, err
 	}
-	d = partition.Draft{ID: d.ID, Root: d.Root, Base: d.Base, Note: d.Note, Layer: d.Layer}
+	d = partition.Draft{ID: d.ID, Root: d.Root, Base: d.Base, Note: d.Note, Layer: d.Layer, State: partition.StateDraft}
 	err := s.driver.Write(ctx, func(tx Tx) error {
 		if err := s.requireVersion(ctx, tx, d.Base); err != nil {
 			return err
@@ -64,7 +66,11 @@ func (dr Drafting) CreateDraft(ctx context.Context, d partition.Draft) (partitio
 			return err
 		}
 		d.CreatedAt, d.UpdatedAt = now, now
-		return s.insertDraft(ctx, tx, &d)
+		if err := s.insertDraft(ctx, tx, &d); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, partition.AuditEntry{Action: "draft.create", Draft: d.ID, Version: d.Base,
+			Codes: []partition.Code{d.Root}, Detail: d.Note})
 	})
 	if err != nil {
 		return partition.Draft{}, withContext(err, "create draft %s", d.ID)
@@ -100,18 +106,20 @@ func (dr Drafting) Draft(ctx context.Context, id string) (partition.Draft, error
 func (dr Drafting) DeleteDraft(ctx context.Context, id string) error {
 	s := dr.s
 	err := s.driver.Write(ctx, func(tx Tx) error {
-		if _, err := s.loadDraft(ctx, tx, id); err != nil {
+		d, err := s.loadDraft(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		// The schema cascades too; deleting the log here does not depend
 		// on the connection enforcing foreign keys.
-		for _, query := range []string{"DELETE FROM draft_ops WHERE draft = %s", "DELETE FROM drafts WHERE id = %s"} {
+		for _, query := range []string{"DELETE FROM draft_ops WHERE draft = %s", "DELETE FROM draft_transitions WHERE draft = %s", "DELETE FROM drafts WHERE id = %s"} {
 			p := s.dialect.Params()
 			if err := tx.Exec(ctx, fmt.Sprintf(query, p.Add(id)), p.Args()...); err != nil {
 				return err
 			}
 		}
-		return nil
+		return s.audit(ctx, tx, partition.AuditEntry{Action: "draft.delete", Draft: id, Codes: []partition.Code{d.Root},
+			Detail: fmt.Sprintf("in state %s at revision %d", d.State, d.Revision)})
 	})
 	return withContext(err, "delete draft %s", id)
 }
@@ -121,9 +129,13 @@ func (dr Drafting) DeleteDraft(ctx context.Context, id string) error {
 // 0 <= head <= Ops.
 func (dr Drafting) MoveDraftHead(ctx context.Context, id string, rev int64, head int) (partition.Draft, error) {
 	s := dr.s
-	return s.edit(ctx, id, rev, "move the head of", func(_ Tx, d *partition.Draft) error {
+	return s.edit(ctx, id, rev, "move the head of", editable, func(_ Tx, d *partition.Draft, a *partition.AuditEntry) error {
 		if head < 0 || head > d.Ops {
 			return partition.Errorf(partition.Invalid, "draft %s has %d operations: its head cannot move to %d", id, d.Ops, head)
+		}
+		a.Action, a.Detail = "draft.redo", fmt.Sprintf("head %d → %d", d.Head, head)
+		if head < d.Head {
+			a.Action = "draft.undo"
 		}
 		d.Head = head
 		return nil
@@ -134,21 +146,30 @@ func (dr Drafting) MoveDraftHead(ctx context.Context, id string, rev int64, head
 // open at revision rev, not_found when base is not a version.
 func (dr Drafting) RebaseDraft(ctx context.Context, id string, rev int64, base int64) (partition.Draft, error) {
 	s := dr.s
-	return s.edit(ctx, id, rev, "rebase", func(tx Tx, d *partition.Draft) error {
+	return s.edit(ctx, id, rev, "rebase", editable, func(tx Tx, d *partition.Draft, a *partition.AuditEntry) error {
 		if err := s.requireVersion(ctx, tx, base); err != nil {
 			return err
 		}
+		a.Action, a.Version, a.Detail = "draft.rebase", base, fmt.Sprintf("base %d → %d", d.Base, base)
 		d.Base = base
 		return nil
 	})
 }
 
+// editable are the states in which a draft takes operations, undo, redo
+// and rebase: only draft (a submitted draft is frozen until rejected).
+var editable = []partition.DraftState{partition.StateDraft}
+
 // edit changes the draft id in one Driver.Write transaction: the draft must
-// be open (not published) at revision rev, else a conflict that says what
-// is stale; fn changes d, whose UpdatedAt is now, and writes what else it
-// must; then the draft's row gets d's base, head, ops and published, the
-// next revision and the new updated_at. what names the write in errors.
-func (s *Store) edit(ctx context.Context, id string, rev int64, what string, fn func(Tx, *partition.Draft) error) (partition.Draft, error) {
+// be open (not published), in one of the states (nil: any) and at revision
+// rev (< 0: any), else a conflict that says why, or for the revision a
+// Stale error naming the changes missed; fn changes d, whose UpdatedAt is
+// now, writes what else it must and fills in the audit entry (its Action
+// at least); then the draft's row gets d's base, head, ops, published and
+// state, the next revision and the new updated_at, and the entry is
+// appended to the audit log. what names the write in errors.
+func (s *Store) edit(ctx context.Context, id string, rev int64, what string, states []partition.DraftState,
+	fn func(Tx, *partition.Draft, *partition.AuditEntry) error) (partition.Draft, error) {
 	var d partition.Draft
 	err := s.driver.Write(ctx, func(tx Tx) error {
 		var err error
@@ -158,22 +179,38 @@ func (s *Store) edit(ctx context.Context, id string, rev int64, what string, fn 
 		switch {
 		case d.Published != 0:
 			return partition.Errorf(partition.Conflict, "draft %s is published (version %d) and takes no more changes", id, d.Published)
-		case d.Revision != rev:
-			return partition.Errorf(partition.Conflict, "draft %s is at revision %d, not %d", id, d.Revision, rev)
+		case rev >= 0 && d.Revision != rev:
+			return s.missed(ctx, tx, &d, rev)
+		case states != nil && !slices.Contains(states, d.State):
+			return partition.Errorf(partition.Conflict, "draft %s is %s: %s it needs it %s", id, d.State, what, joinStates(states))
 		}
 		if d.UpdatedAt, err = s.now(ctx, tx); err != nil {
 			return err
 		}
-		if err := fn(tx, &d); err != nil {
+		a := partition.AuditEntry{Draft: id, Codes: []partition.Code{d.Root}}
+		if err := fn(tx, &d, &a); err != nil {
 			return err
 		}
 		d.Revision++
-		return s.updateDraft(ctx, tx, &d)
+		if err := s.updateDraft(ctx, tx, &d); err != nil {
+			return err
+		}
+		a.Revision = d.Revision
+		return s.audit(ctx, tx, a)
 	})
 	if err != nil {
 		return partition.Draft{}, withContext(err, "%s draft %s", what, id)
 	}
 	return d, nil
+}
+
+// joinStates is "draft", "draft or submitted", …
+func joinStates(states []partition.DraftState) string {
+	names := make([]string, len(states))
+	for i, st := range states {
+		names[i] = string(st)
+	}
+	return strings.Join(names, " or ")
 }
 
 // loadDraft reads the draft with that id; not_found when there is none.
@@ -199,7 +236,7 @@ func (s *Store) updateDraft(ctx context.Context, tx Tx, d *partition.Draft) erro
 	p := s.dialect.Params()
 	query := "UPDATE drafts SET base = " + p.Add(d.Base) + ", head = " + p.Add(d.Head) + ", ops = " + p.Add(d.Ops) +
 		", revision = " + p.Add(d.Revision) + ", updated_at = " + p.Add(s.dialect.EncodeTime(d.UpdatedAt)) +
-		", published = " + p.Add(nullIfZero(d.Published)) + " WHERE id = " + p.Add(d.ID)
+		", published = " + p.Add(nullIfZero(d.Published)) + ", state = " + p.Add(string(d.State)) + " WHERE id = " + p.Add(d.ID)
 	if err := tx.Exec(ctx, query, p.Args()...); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
@@ -212,12 +249,13 @@ func (d *Dialect) scanDraft(row Row) (partition.Draft, error) {
 		x                partition.Draft
 		root             string
 		created, updated any
+		state            string
 	)
-	err := row.Scan(&x.ID, &root, &x.Base, &x.Note, &x.Layer, &x.Head, &x.Ops, &x.Revision, &created, &updated, &x.Published)
+	err := row.Scan(&x.ID, &root, &x.Base, &x.Note, &x.Layer, &x.Head, &x.Ops, &x.Revision, &created, &updated, &x.Published, &state)
 	if err != nil {
 		return x, err
 	}
-	x.Root = partition.Code(root)
+	x.Root, x.State = partition.Code(root), partition.DraftState(state)
 	if x.CreatedAt, err = d.DecodeTime(created); err != nil {
 		return x, fmt.Errorf("draft %s: created_at: %w", x.ID, err)
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -57,7 +58,7 @@ func (dr Drafting) AppendDraftOp(ctx context.Context, id string, rev int64, op p
 	if err := checkOp(id, &op); err != nil {
 		return partition.Draft{}, err
 	}
-	return s.edit(ctx, id, rev, "append to", func(tx Tx, d *partition.Draft) error {
+	return s.edit(ctx, id, rev, "append to", editable, func(tx Tx, d *partition.Draft, a *partition.AuditEntry) error {
 		if op.Seq != d.Head {
 			return partition.Errorf(partition.Invalid, "draft %s: the operation's seq is %d, not the head %d", id, op.Seq, d.Head)
 		}
@@ -70,6 +71,10 @@ func (dr Drafting) AppendDraftOp(ctx context.Context, id string, rev int64, op p
 			p.Add(s.dialect.EncodeTime(d.UpdatedAt)) + ", " + p.Add(string(op.Op)) + ", " + p.Add(string(op.Change)) + ")"
 		if err := tx.Exec(ctx, query, p.Args()...); err != nil {
 			return fmt.Errorf("insert operation %d: %w", d.Head, err)
+		}
+		a.Action, a.Detail = "draft.op", opName(op.Op)
+		if len(op.Codes) > 0 {
+			a.Codes = op.Codes
 		}
 		d.Head++
 		d.Ops = d.Head
@@ -93,4 +98,16 @@ func (d *Dialect) scanDraftOp(row Row) (partition.DraftOp, error) {
 	}
 	op.At, op.Op, op.Change = t, body, chng
 	return op, nil
+}
+
+// opName is the "op" member of an operation's JSON (what the audit log
+// says was done), "" when it has none.
+func opName(op []byte) string {
+	var o struct {
+		Op string `json:"op"`
+	}
+	if json.Unmarshal(op, &o) != nil {
+		return ""
+	}
+	return o.Op
 }

@@ -9,20 +9,34 @@ import (
 )
 
 // PublishDraft publishes cs as a new version, as Publish does, and marks
-// the draft published by it, in one Driver.Write transaction. Conflict,
-// writing nothing, unless the draft is open at revision rev, and when a
-// unit that cs writes or retires has changed since the draft's base (a
-// Problem names each); errors of CheckChangeset are returned unchanged.
-func (dr Drafting) PublishDraft(ctx context.Context, id string, rev int64, cs partition.Changeset) (partition.Version, error) {
+// the draft published by it, in state filed, recording the transition t,
+// in one Driver.Write transaction. Writing nothing: Stale unless the draft
+// is at revision rev (< 0: any), conflict when it is published or not in
+// one of the states from, and when a unit that cs writes or retires has
+// changed since the draft's base (a Problem names each); errors of
+// CheckChangeset are returned unchanged. The audit entry names the
+// version and every code it wrote or retired.
+func (dr Drafting) PublishDraft(ctx context.Context, id string, rev int64, cs partition.Changeset, t partition.DraftTransition, from ...partition.DraftState) (partition.Version, error) {
 	s := dr.s
 	start := time.Now()
+	t.To = partition.StateFiled
+	if err := checkTransition(&t); err != nil {
+		return partition.Version{}, err
+	}
 	var v partition.Version
-	_, err := s.edit(ctx, id, rev, "publish", func(tx Tx, d *partition.Draft) error {
+	_, err := s.edit(ctx, id, rev, "publish", from, func(tx Tx, d *partition.Draft, a *partition.AuditEntry) error {
 		if err := s.checkUnchanged(ctx, tx, d, &cs); err != nil {
 			return err
 		}
 		var err error
 		if v, err = s.publish(ctx, tx, &cs); err != nil {
+			return err
+		}
+		if err := s.transition(ctx, tx, d, a, &t); err != nil {
+			return err
+		}
+		a.Version = v.Number
+		if a.Codes, err = s.versionCodes(ctx, tx, v.Number); err != nil {
 			return err
 		}
 		d.Published = v.Number

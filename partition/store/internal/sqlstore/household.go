@@ -40,10 +40,15 @@ func (dr Drafting) ImportHouseholds(ctx context.Context, note string, pts []part
 		if err := s.insertLayer(ctx, tx, &l); err != nil {
 			return err
 		}
-		return tx.Insert(ctx, "households", householdColumns(), len(pts), func(i int) ([]any, error) {
+		err := tx.Insert(ctx, "households", householdColumns(), len(pts), func(i int) ([]any, error) {
 			p := &pts[i]
 			return []any{l.Number, i, p.Point[0], p.Point[1], p.Households, p.Population, p.Address}, nil
 		})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, partition.AuditEntry{Action: "households.import",
+			Detail: fmt.Sprintf("layer %d: %d points, %d households, %d people", l.Number, l.Points, l.Households, l.Population)})
 	})
 	if err != nil {
 		return partition.HouseholdLayer{}, withContext(err, "import households")

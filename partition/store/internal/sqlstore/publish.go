@@ -17,8 +17,10 @@ func (s *Store) Publish(ctx context.Context, cs partition.Changeset) (partition.
 	var v partition.Version
 	err := s.driver.Write(ctx, func(tx Tx) error {
 		var err error
-		v, err = s.publish(ctx, tx, &cs)
-		return err
+		if v, err = s.publish(ctx, tx, &cs); err != nil {
+			return err
+		}
+		return s.AuditVersion(ctx, tx, partition.AuditEntry{Action: "publish", Version: v.Number, Detail: publishDetail(&cs)})
 	})
 	if err != nil {
 		if partition.KindOf(err) != partition.Internal {
@@ -164,4 +166,13 @@ func (s *Store) retire(ctx context.Context, tx Tx, table, key string, keys []str
 		return fmt.Errorf("retire %s: %w", table, err)
 	}
 	return nil
+}
+
+// publishDetail is what the audit log says of a whole-file publish.
+func publishDetail(cs *partition.Changeset) string {
+	d := fmt.Sprintf("%d units written, %d retired, %d vessels written, %d retired", len(cs.Units), len(cs.DeleteUnits), len(cs.Vessels), len(cs.DeleteVessels))
+	if cs.Note != "" {
+		d = cs.Note + ": " + d
+	}
+	return d
 }
