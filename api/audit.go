@@ -18,8 +18,8 @@ import (
 // of the page before; next links the following page). With access control
 // on, it needs a token of any role.
 func (s *Server) auditLog(c *gin.Context) {
-	as, ok := s.store.(partition.AccessStore)
-	if !ok {
+	as := s.audit
+	if as == nil {
 		s.fail(c, partition.Errorf(partition.NotFound, "this store keeps no audit log"))
 		return
 	}

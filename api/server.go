@@ -114,8 +114,9 @@ type Server struct {
 	// chunks (*chunk) and batches (*batch) are route/batch's buffers,
 	// reused from one request to the next.
 	chunks, batches sync.Pool
-	large           chan struct{}  // a slot per large body being read (Config.MaxLargeBodies)
-	drafts          *draft.Service // nil when the store keeps no drafts
+	large           chan struct{}         // a slot per large body being read (Config.MaxLargeBodies)
+	drafts          *draft.Service        // nil when the store keeps no drafts
+	audit           partition.AccessStore // nil when the store keeps no audit log
 }
 
 // New returns the HTTP handler. Metrics are registered on reg (the
@@ -130,6 +131,7 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	}
 	registerRouterMetrics(reg, s.router)
 	s.drafts = cfg.Drafts
+	s.audit, _ = store.(partition.AccessStore)
 	if ds, ok := store.(partition.DraftStore); ok && s.drafts == nil {
 		s.drafts = draft.New(s.store, ds, draft.Options{Rules: cfg.Rules, Limits: cfg.Limits}, log)
 	}

@@ -42,6 +42,9 @@ func RunDrafts(t *testing.T, open OpenDrafts) {
 		{"Households", testHouseholds},
 		{"HouseholdsBBox", testHouseholdsBBox},
 		{"InvalidHouseholds", testInvalidHouseholds},
+		{"Tokens", testTokens},
+		{"Audit", testAudit},
+		{"Transitions", testTransitions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
