@@ -493,4 +493,3 @@ func checkAudit(t *testing.T, c *chain) {
 	c.step("admin", "GET", "/v1/audit?since=yesterday", "", "", 400, "")
 	c.step("admin", "GET", "/v1/audit?colour=red", "", "", 400, "")
 }
-
