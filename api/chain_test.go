@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -255,6 +256,12 @@ func walkChain(t *testing.T, c *chain, sample string) {
 	just := map[string]string{}
 	for _, code := range warned {
 		just[code] = "海岛网格，户数随渔汛变化"
+	}
+	withTypo := maps.Clone(just)
+	withTypo[chainRoot+"009999"] = "笔误"
+	typo, _ := json.Marshal(map[string]any{"comment": "初划完成", "justifications": withTypo})
+	if a := c.step("菜园镇-规划", "POST", "/v1/drafts/"+id+"/submit", string(typo), etag, 400, ""); !strings.Contains(a.body, chainRoot+"009999") {
+		t.Errorf("a justification of a unit without a warning: %.300s, want it named", a.body)
 	}
 	body, _ := json.Marshal(map[string]any{"comment": "初划完成", "justifications": just})
 	a = c.step("菜园镇-规划", "POST", "/v1/drafts/"+id+"/submit", string(body), etag, 200, "draft.submit")

@@ -78,6 +78,9 @@ func (s *Service) Rules() *partition.RuleSet { return s.opts.Rules }
 // Create starts a draft of the subtree of root on the version at selects,
 // counting households with the newest household layer.
 func (s *Service) Create(ctx context.Context, root partition.Code, at partition.AsOf, note string) (partition.Draft, error) {
+	if err := allow(ctx, "a draft", planners); err != nil {
+		return partition.Draft{}, err
+	}
 	if root == "" {
 		return partition.Draft{}, partition.Errorf(partition.Invalid, "root: missing: want the code of the unit whose subtree the draft edits")
 	}
