@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/wangge/wangge/geo/crs"
 	"github.com/wangge/wangge/partition"
@@ -27,6 +28,11 @@ const draftUsage = `usage: wangge draft <command> [flags]
   rebase  ID                                      move the draft onto the latest version
   publish ID [--note TEXT]                        make the draft a new version (no error finding)
   delete  ID                                      delete the draft and its log
+  submit  ID [--comment TEXT] [--justify CODE=TEXT]… send it to review (no error finding; a
+                                                  justification per unit a warning names)
+  review  ID [--comment TEXT]                     mark a submitted draft reviewed
+  reject  ID --comment TEXT                       send a submitted or reviewed draft back
+  file    ID [--comment TEXT]                     file a reviewed draft: publish it
 
 Every command takes --rules NAME|FILE (the band households are shown against)
 and the store flags (--gpkg, DATABASE_URL). Answers are JSON on stdout.
@@ -51,7 +57,17 @@ func draftCmd(ctx context.Context, args []string, e env) int {
 	note := fs.String("note", "", "create, publish: a note")
 	steps := fs.Int("steps", 1, "undo, redo: how many operations")
 	in := fs.String("crs", "wgs84", "op: the CRS of the operation's coordinates (wgs84, cgcs2000, gcj02, bd09)")
-	match := fs.Int64("if-match", -1, "op, undo, redo, rebase, publish: the revision the draft must be at")
+	match := fs.Int64("if-match", -1, "op, undo, redo, rebase, publish, submit, review, reject, file: the revision the draft must be at")
+	comment := fs.String("comment", "", "submit, review, reject, file: the step's comment")
+	just := map[partition.Code]string{}
+	fs.Func("justify", "submit: CODE=TEXT, the justification of a unit a warning names (repeat for each)", func(v string) error {
+		code, text, ok := strings.Cut(v, "=")
+		if !ok || code == "" || strings.TrimSpace(text) == "" {
+			return fmt.Errorf("want CODE=TEXT, not %q", v)
+		}
+		just[partition.Code(code)] = text
+		return nil
+	})
 	pos, ok, code := interleaved(fs, args, e)
 	if !ok {
 		return code
@@ -99,6 +115,14 @@ func draftCmd(ctx context.Context, args []string, e env) int {
 		return d.need(func() (any, error) { return svc.Publish(ctx, id, *match, *note) })
 	case "delete":
 		return d.need(func() (any, error) { return map[string]string{"deleted": id}, svc.Delete(ctx, id) })
+	case "submit":
+		return d.need(func() (any, error) { return svc.Submit(ctx, id, *match, *comment, just) })
+	case "review":
+		return d.need(func() (any, error) { return svc.Review(ctx, id, *match, *comment) })
+	case "reject":
+		return d.need(func() (any, error) { return svc.Reject(ctx, id, *match, *comment) })
+	case "file":
+		return d.need(func() (any, error) { return svc.File(ctx, id, *match, *comment) })
 	}
 	fmt.Fprintf(e.stderr, "wangge draft: unknown command %q\n\n%s", sub, draftUsage)
 	return exitInput

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wangge/wangge/partition"
 )
 
 // tokenRun runs `wangge CMD …` with be's store flags after the command
@@ -145,5 +147,63 @@ func TestServeReadsToken(t *testing.T) {
 	}
 	if code, _, stderr := be.tokenRun(t, "serve", "--reads", "sometimes"); code != exitInput || !strings.Contains(stderr, "--reads") {
 		t.Errorf("serve --reads sometimes: %d %q", code, stderr)
+	}
+}
+
+// TestDraftChainCLI walks a draft along the review chain from the command
+// line: submit, a refused edit while submitted, a rejection (which needs
+// a comment), resubmission, review and filing, which publishes it; the
+// audit log names each step.
+func TestDraftChainCLI(t *testing.T) {
+	be := gpkgBackend(t)
+	if code, _, stderr := be.tokenRun(t, "import", "--crs", "cgcs2000", sampleFile); code != 0 {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	code, out, stderr := be.draft(t, "", "create", "--root", "330922100001")
+	if code != 0 {
+		t.Fatalf("create: %d %s", code, stderr)
+	}
+	id := jsonOut[partition.Draft](t, out).ID
+	rename := `{"op": "attributes", "unit": "330922100001001", "name": "东海网格"}`
+	steps := []struct {
+		stdin string
+		args  []string
+		exit  int
+		state partition.DraftState
+	}{
+		{"", []string{"submit", id, "--comment", "初划"}, exitInput, ""}, // nothing changed yet
+		{rename, []string{"op", id, "-"}, 0, ""},
+		{"", []string{"submit", id, "--comment", "初划", "--justify", "330922100001001=x"}, exitInput, ""}, // no warning names it
+		{"", []string{"submit", id, "--comment", "初划"}, 0, partition.StateSubmitted},
+		{rename, []string{"op", id, "-"}, exitInput, ""},
+		{"", []string{"file", id}, exitInput, ""},
+		{"", []string{"reject", id}, exitInput, ""},
+		{"", []string{"reject", id, "--comment", "名字重复"}, 0, partition.StateDraft},
+		{"", []string{"submit", id, "--comment", "再次提交"}, 0, partition.StateSubmitted},
+		{"", []string{"review", id, "--comment", "同意"}, 0, partition.StateReviewed},
+		{"", []string{"file", id, "--comment", "备案"}, 0, ""},
+	}
+	for _, st := range steps {
+		code, out, stderr := be.draft(t, st.stdin, st.args[0], st.args[1:]...)
+		if code != st.exit {
+			t.Fatalf("draft %v: exit %d, want %d: %s %s", st.args, code, st.exit, out, stderr)
+		}
+		if st.state != "" {
+			if d := jsonOut[partition.Draft](t, out); d.State != st.state {
+				t.Errorf("draft %v: state %s, want %s", st.args, d.State, st.state)
+			}
+		}
+	}
+	_, log, _ := be.tokenRun(t, "audit", "--draft", id)
+	var actions []string
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		actions = append(actions, strings.Split(line, "\t")[4])
+	}
+	want := "draft.create draft.op draft.submit draft.reject draft.submit draft.review draft.file"
+	if got := strings.Join(actions, " "); got != want {
+		t.Errorf("the draft's audit log: %q, want %q", got, want)
+	}
+	if _, vs, _ := be.tokenRun(t, "versions"); strings.Count(vs, "\n") != 2 || !strings.Contains(vs, "备案") {
+		t.Errorf("versions after filing: %q, want the filed one with its comment", vs)
 	}
 }
