@@ -96,12 +96,8 @@ func (s *Server) allow(c *gin.Context, what string, roles ...partition.Role) boo
 		s.unauthorized(c, partition.Errorf(partition.Unauthorized, "%s needs a token", what))
 		return false
 	}
-	if !slices.Contains(roles, a.Role) {
-		names := make([]string, len(roles))
-		for i, r := range roles {
-			names[i] = string(r)
-		}
-		s.fail(c, partition.Errorf(partition.Forbidden, "%s needs the role %s; token %s has the role %s", what, strings.Join(names, " or "), a.Name, a.Role))
+	if err := a.Permit(what, roles); err != nil {
+		s.fail(c, err)
 		return false
 	}
 	return true

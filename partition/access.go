@@ -2,6 +2,8 @@ package partition
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -60,6 +62,35 @@ func (a Actor) Uncovered(codes []Code) []Code {
 		}
 	}
 	return out
+}
+
+// Permit refuses (Forbidden, naming what is missing) the write what
+// unless the actor has one of roles and a scope that covers every code.
+func (a Actor) Permit(what string, roles []Role, codes ...Code) error {
+	if !slices.Contains(roles, a.Role) {
+		names := make([]string, len(roles))
+		for i, r := range roles {
+			names[i] = string(r)
+		}
+		return Errorf(Forbidden, "%s needs the role %s; token %s has the role %s", what, strings.Join(names, " or "), a.Name, a.Role)
+	}
+	out := a.Uncovered(codes)
+	if len(out) == 0 {
+		return nil
+	}
+	names := make([]string, 0, min(len(out), 10))
+	for _, c := range out[:min(len(out), 10)] {
+		names = append(names, string(c))
+	}
+	list := strings.Join(names, ", ")
+	if len(out) > 10 {
+		list += fmt.Sprintf(" and %d more", len(out)-10)
+	}
+	e := Errorf(Forbidden, "%s touches %d units outside the scope %q of token %s: %s", what, len(out), a.Scope, a.Name, list)
+	for _, c := range out {
+		e.Problems = append(e.Problems, Problem{Index: -1, Code: string(c), Message: fmt.Sprintf("outside the scope %q", a.Scope)})
+	}
+	return e
 }
 
 type actorKey struct{}

@@ -3,7 +3,6 @@ package draft
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -28,45 +27,14 @@ var (
 	admins    = []partition.Role{partition.RoleAdmin}
 )
 
-// allow refuses (Forbidden) the write what unless ctx's actor has one of
-// roles and a scope that covers every code.
+// allow refuses (Forbidden) the write what unless ctx's actor (if any)
+// has one of roles and a scope that covers every code.
 func allow(ctx context.Context, what string, roles []partition.Role, codes ...partition.Code) error {
 	a, ok := partition.ActorOf(ctx)
 	if !ok {
 		return nil
 	}
-	if !slices.Contains(roles, a.Role) {
-		names := make([]string, len(roles))
-		for i, r := range roles {
-			names[i] = string(r)
-		}
-		return partition.Errorf(partition.Forbidden, "%s needs the role %s; token %s has the role %s",
-			what, strings.Join(names, " or "), a.Name, a.Role)
-	}
-	if out := a.Uncovered(codes); len(out) > 0 {
-		e := partition.Errorf(partition.Forbidden, "%s touches %d units outside the scope %q of token %s: %s",
-			what, len(out), a.Scope, a.Name, joinCodes(out, 10))
-		for _, c := range out {
-			e.Problems = append(e.Problems, partition.Problem{Index: -1, Code: string(c), Message: fmt.Sprintf("outside the scope %q", a.Scope)})
-		}
-		return e
-	}
-	return nil
-}
-
-func joinCodes(cs []partition.Code, max int) string {
-	var b strings.Builder
-	for i, c := range cs {
-		if i == max {
-			fmt.Fprintf(&b, " and %d more", len(cs)-max)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(string(c))
-	}
-	return b.String()
+	return a.Permit(what, roles, codes...)
 }
 
 // Submit sends the draft (in state draft) to review, with a comment. The
