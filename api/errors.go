@@ -58,6 +58,8 @@ func status(kind partition.ErrorKind) int {
 		return http.StatusPreconditionFailed
 	case partition.PreconditionRequired:
 		return http.StatusPreconditionRequired
+	case partition.UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

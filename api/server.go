@@ -166,7 +166,8 @@ func New(store partition.Store, cfg Config, log *slog.Logger, reg *prometheus.Re
 	v1.GET("/export", s.accept("root", "format", "version"), s.export)
 	v1.GET("/audit", s.accept("code", "since", "draft", "after", "limit"), s.auditLog)
 	s.registerDrafts(v1)
-	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings}, log).Register(r)
+	ogc.New(s.store, ogc.Config{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Location: cfg.Location, Fail: s.fail, Findings: s.findings,
+		Drafts: s.ogcDrafts(), MaxBody: min(cfg.MaxBodyBytes, maxOpBytes)}, log).Register(r)
 	tiles.New(s.store, tiles.Config{Fail: s.fail, Draft: s.draftView}, log).Register(r)
 	return r
 }

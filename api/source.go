@@ -5,8 +5,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wangge/wangge/api/ogc"
 	"github.com/wangge/wangge/api/tiles"
 	"github.com/wangge/wangge/partition"
+	"github.com/wangge/wangge/partition/edit"
 )
 
 // source is the state a read of units serves: a published version, or a
@@ -74,4 +76,27 @@ func (s *Server) ancestor(ctx context.Context, src *source, p partition.Code) (p
 		return s.store.Unit(ctx, p, src.at())
 	}
 	return a, err
+}
+
+// ogcDrafts are the hooks through which OGC API – Features reads drafts
+// (?draft=ID, X-Wangge-Draft) and writes into them (Part 4); none when the
+// store keeps no drafts.
+func (s *Server) ogcDrafts() ogc.Drafts {
+	if s.drafts == nil {
+		return ogc.Drafts{}
+	}
+	return ogc.Drafts{
+		View: func(ctx context.Context, id string) (ogc.DraftView, error) {
+			snap, err := s.drafts.Snapshot(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return snap, nil
+		},
+		Apply: func(ctx context.Context, id string, rev int64, op edit.Op) (partition.Draft, []edit.Change, error) {
+			res, err := s.drafts.Apply(ctx, id, rev, op)
+			return res.Draft, res.Changes, err
+		},
+		Log: s.drafts.Log,
+	}
 }

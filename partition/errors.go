@@ -42,7 +42,10 @@ const (
 	// PreconditionRequired: the write must name (If-Match) the revision or
 	// ETag it expects, and did not.
 	PreconditionRequired ErrorKind = "precondition_required"
-	Internal             ErrorKind = "internal"
+	// UnsupportedMedia: the request's body is in a media type (Content-Type)
+	// the resource does not take.
+	UnsupportedMedia ErrorKind = "unsupported_media_type"
+	Internal         ErrorKind = "internal"
 )
 
 // Problem is one thing wrong with one input feature, unit or vessel.

@@ -57,10 +57,18 @@ func (h *Handler) collections(c *gin.Context) {
 	if !h.checkFormat(c) {
 		return
 	}
+	dh, ok := h.source(c)
+	if !ok {
+		return
+	}
 	ctx := c.Request.Context()
 	body := collectionsBody{Links: selfLinks(c, "/collections", mediaJSON), Collections: []collectionInfo{}}
 	for _, col := range h.catalog() {
-		info, err := h.info(ctx, c, col)
+		src := dh
+		if col.Findings {
+			src = h // the findings are the published version's
+		}
+		info, err := src.info(ctx, c, col)
 		if err != nil {
 			h.cfg.Fail(c, err)
 			return
@@ -77,6 +85,11 @@ func (h *Handler) collection(c *gin.Context) {
 	col, ok := h.lookup(c)
 	if !ok {
 		return
+	}
+	if !col.Findings {
+		if h, ok = h.source(c); !ok {
+			return
+		}
 	}
 	info, err := h.info(c.Request.Context(), c, col)
 	if err != nil {

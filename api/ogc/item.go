@@ -20,7 +20,7 @@ type featureBody struct {
 }
 
 // itemParams are the query parameters of one item.
-var itemParams = param.Names{"f", "crs", "datetime", "version"}
+var itemParams = param.Names{"f", "crs", "datetime", "version", "draft"}
 
 // item serves /collections/{collectionId}/items/{featureId}: the unit with
 // that code, when it belongs to the collection in the selected version.
@@ -37,6 +37,10 @@ func (h *Handler) item(c *gin.Context) {
 		return
 	}
 	if !h.knownParams(c, itemParams) {
+		return
+	}
+	h, ok = h.source(c)
+	if !ok {
 		return
 	}
 	out, err := crsParam(c, "crs")
@@ -70,5 +74,6 @@ func (h *Handler) item(c *gin.Context) {
 	}
 	c.Header("Content-Type", mediaGeoJSON)
 	c.Header("Content-Crs", "<"+out.uri+">")
+	c.Header("ETag", featureETag(&u))
 	c.JSON(http.StatusOK, body)
 }

@@ -44,6 +44,10 @@ func (h *Handler) items(c *gin.Context) {
 		h.cfg.Fail(c, err)
 		return
 	}
+	h, ok = h.source(c)
+	if !ok {
+		return
+	}
 	ctx := c.Request.Context()
 	var p page
 	v, ok, err := h.resolve(ctx, r.q.AsOf)

@@ -25,6 +25,11 @@ type Config struct {
 	// Findings, when set, returns the tiling-check findings of a version,
 	// served as the collection "findings"; it is called once per version.
 	Findings func(ctx context.Context, version int64) ([]partition.Finding, error)
+	// Drafts, when set, serves reads of a draft (?draft=ID or the
+	// X-Wangge-Draft header) and takes the writes of Part 4 into drafts.
+	Drafts Drafts
+	// MaxBody bounds the body of a write; default 16 MiB.
+	MaxBody int64
 }
 
 func (c *Config) defaults() {
@@ -42,6 +47,9 @@ func (c *Config) defaults() {
 	}
 	if c.Location == nil {
 		c.Location = time.FixedZone("CST", 8*3600)
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 16 << 20
 	}
 }
 
@@ -75,6 +83,13 @@ func (h *Handler) Register(r gin.IRouter) {
 	r.GET("/collections/:collectionId", h.collection)
 	r.GET("/collections/:collectionId/items", h.items)
 	r.GET("/collections/:collectionId/items/:featureId", h.item)
+	// Part 4, into drafts (write.go).
+	r.POST("/collections/:collectionId/items", h.create)
+	r.PUT("/collections/:collectionId/items/:featureId", h.replace)
+	r.PATCH("/collections/:collectionId/items/:featureId", h.update)
+	r.DELETE("/collections/:collectionId/items/:featureId", h.remove)
+	r.OPTIONS("/collections/:collectionId/items", h.options(false))
+	r.OPTIONS("/collections/:collectionId/items/:featureId", h.options(true))
 }
 
 // Media types.
@@ -180,6 +195,10 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 }
 
 func (h *Handler) conformance(c *gin.Context) {

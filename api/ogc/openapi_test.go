@@ -62,6 +62,35 @@ func TestOpenAPI(t *testing.T) {
 	} {
 		t.Run(path, func(t *testing.T) { validateResponse(t, router, srv.URL+path) })
 	}
+	draft := createDraft(t, srv.URL)
+	for _, tc := range []struct{ method, path, contentType, body string }{
+		{"OPTIONS", "/collections/grids/items?draft=" + draft, "", ""},
+		{"OPTIONS", "/collections/grids/items/330922100001001", "", ""},
+		{"PUT", "/collections/grids/items/330922100001001", "application/geo+json", `{"type":"Feature","geometry":null,"properties":{}}`},
+		{"PUT", "/collections/grids/items/330922100001001?draft=" + draft, "application/geo+json", `{"type":"Feature","geometry":null,"properties":{}}`},
+		{"PATCH", "/collections/grids/items/330922100001001?draft=" + draft, "text/plain", `{}`},
+		{"DELETE", "/collections/grids/items/330922100001001?draft=" + draft, "", ""},
+		{"POST", "/collections/grids/items?draft=" + draft, "application/geo+json", `{"type":"Feature","geometry":{"type":"Point","coordinates":[122.3,30.7]},"properties":{"parent":"330922100001"}}`},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			req, err := http.NewRequest(tc.method, srv.URL+tc.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			var b []byte
+			if tc.body != "" {
+				b = []byte(tc.body)
+			}
+			validateRequest(t, router, req, b)
+		})
+	}
 	for _, tc := range []struct{ path, contentType, body string }{
 		{"/v1/route/batch", "application/json", `{"points":[[122.3005,30.7005],[10,10]]}`},
 		{"/v1/route/batch?fields=code,contact&crs=wgs84", "application/json", `{"crs":"wgs84","points":[[122.3005,30.7005]]}`},
@@ -76,12 +105,12 @@ func TestOpenAPI(t *testing.T) {
 			validateRequest(t, router, req, []byte(tc.body))
 		})
 	}
-	// Every /v1 route the server registers is in the definition, with its
-	// method.
+	// Every /v1 and OGC route the server registers is in the definition,
+	// with its method.
 	t.Run("CoversV1", func(t *testing.T) {
 		n := 0
 		for _, r := range srv.routes {
-			if !strings.HasPrefix(r.Path, "/v1/") {
+			if !strings.HasPrefix(r.Path, "/v1/") && !strings.HasPrefix(r.Path, "/collections") {
 				continue
 			}
 			n++
@@ -133,7 +162,9 @@ func TestOpenAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, want := range []string{"ogcapi-features-1/1.0/conf/core", "ogcapi-features-1/1.0/conf/geojson",
-			"ogcapi-features-1/1.0/conf/html", "ogcapi-features-1/1.0/conf/oas30", "ogcapi-features-2/1.0/conf/crs"} {
+			"ogcapi-features-1/1.0/conf/html", "ogcapi-features-1/1.0/conf/oas30", "ogcapi-features-2/1.0/conf/crs",
+			"ogcapi-features-4/1.0/conf/create-replace-delete", "ogcapi-features-4/1.0/conf/update",
+			"ogcapi-features-4/1.0/conf/optimistic-locking-etags", "ogcapi-features-4/1.0/conf/features"} {
 			if !slices.Contains(c.ConformsTo, "http://www.opengis.net/spec/"+want) {
 				t.Errorf("conformsTo lacks %s: %v", want, c.ConformsTo)
 			}
@@ -195,4 +226,19 @@ func clip(b []byte) string {
 		return string(b[:600]) + "…"
 	}
 	return string(b)
+}
+
+// createDraft starts a draft of the generated community.
+func createDraft(t *testing.T, base string) string {
+	t.Helper()
+	res, err := http.Post(base+"/v1/drafts", "application/json", strings.NewReader(`{"root": "330922100001"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct{ Draft struct{ ID string } }
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 201 {
+		t.Fatalf("create a draft: %d %v", res.StatusCode, err)
+	}
+	return body.Draft.ID
 }

@@ -16,7 +16,7 @@ import (
 // error (OGC API – Features /req/core/query-param-unknown).
 var itemsParams = param.Names{
 	"f", "limit", "bbox", "bbox-crs", "crs", "datetime",
-	"version", "cursor", "before", "code", "parent", "level", "kind",
+	"version", "cursor", "before", "code", "parent", "level", "kind", "draft",
 }
 
 // itemsRequest is a parsed /items request.

@@ -170,7 +170,7 @@ func report(e env, what string, err error) int {
 		}
 		switch pe.Kind {
 		case partition.Invalid, partition.NotFound, partition.TooLarge, partition.Conflict,
-			partition.Unauthorized, partition.Forbidden, partition.Stale, partition.PreconditionRequired:
+			partition.Unauthorized, partition.Forbidden, partition.Stale, partition.PreconditionRequired, partition.UnsupportedMedia:
 			return exitInput
 		}
 		return exitFailure

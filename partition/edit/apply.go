@@ -56,10 +56,14 @@ func (t *tx) run(ctx context.Context, op *Op) error {
 		return t.create(ctx, op)
 	case OpAttributes:
 		return t.attributes(op)
+	case OpReplace:
+		return t.replace(op)
+	case OpAdd:
+		return t.add(op)
 	case "":
-		return invalid("op", "missing: want one of reassign, split, merge, move_border, delete, create, attributes")
+		return invalid("op", "missing: want one of reassign, split, merge, move_border, delete, create, attributes, replace, add")
 	}
-	return invalid("op", "unknown operation %q: want one of reassign, split, merge, move_border, delete, create, attributes", op.Op)
+	return invalid("op", "unknown operation %q: want one of reassign, split, merge, move_border, delete, create, attributes, replace, add", op.Op)
 }
 
 // member returns the unit of code c for field, refusing one outside the

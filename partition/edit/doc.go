@@ -6,7 +6,10 @@
 // siblings), split (along a line, or into N with the partitioner), merge,
 // move_border (the border of two siblings replaced by a line), delete (the
 // area given to named neighbours), create (children under a unit, with the
-// partitioner) and attributes. What the planner drew is first snapped to
+// partitioner), attributes, replace (a unit's whole area redrawn: gains
+// taken from its siblings, what it leaves out given to the sibling that
+// shares the longest border with each part) and add (a new child drawn,
+// carved out of its siblings). What the planner drew is first snapped to
 // the existing vertices and edges within a ground tolerance (0.5 m), so a
 // line drawn on a map meets the border it was meant to meet.
 //

@@ -21,6 +21,8 @@ const (
 	OpDelete     = "delete"      // Unit removed, its area given to Neighbors
 	OpCreate     = "create"      // children made under Unit with the partitioner
 	OpAttributes = "attributes"  // Name, Kind, Staff, Props of Unit
+	OpReplace    = "replace"     // Unit's whole area becomes Area (and attributes), siblings giving and taking
+	OpAdd        = "add"         // a new child of Unit at Level whose area is Area, taken from its siblings
 )
 
 // Op is one edit operation as a client asks for it (JSON). Coordinates are
@@ -40,6 +42,8 @@ type Op struct {
 	As    string `json:"as,omitempty"`
 	Min   int    `json:"min,omitempty"`
 	Max   int    `json:"max,omitempty"`
+	// Level of the unit add makes (default: that of Unit's children).
+	Level partition.Level `json:"level,omitempty"`
 	// Attributes; nil leaves a field as it is. Props is merged: a key
 	// with null removes it.
 	Name  *string            `json:"name,omitempty"`
