@@ -42,8 +42,11 @@
 //
 // # Drafts: reading and writing (Part 4)
 //
-// A request names a draft with the query parameter `draft=ID` or the header
-// X-Wangge-Draft: ID (naming two different ones is 400). The header is for
+// A request names a draft with its path, under the draft's own service
+// root /drafts/ID/ (whose every link stays under it, so that a client
+// given that root reads and writes the draft with nothing more), the query
+// parameter `draft=ID` or the header X-Wangge-Draft: ID (naming two
+// different ones is 400). The header is for
 // clients such as QGIS, which add a connection's HTTP headers to every
 // request but the URL's query only to reads; GDAL takes either (the URL, or
 // GDAL_HTTP_HEADERS). With a draft, /collections, a collection, its items

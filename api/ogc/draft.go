@@ -71,17 +71,25 @@ func (d *Drafts) lastChange(ctx context.Context, id string, code partition.Code)
 	return ""
 }
 
-// draftID is the draft a request names with `draft` or X-Wangge-Draft
-// ("" for none); naming two different ones is invalid.
+// draftID is the draft a request names with its path (/drafts/ID/…),
+// `draft` or X-Wangge-Draft ("" for none); naming two different ones is
+// invalid.
 func draftID(c *gin.Context) (string, error) {
-	q, hd := c.Query("draft"), c.GetHeader(DraftHeader)
-	if q != "" && hd != "" && q != hd {
-		return "", invalid("draft %q and %s %q name two different drafts: name one", q, DraftHeader, hd)
+	id := ""
+	for _, n := range []struct{ how, id string }{
+		{"the path /drafts/" + c.Param(draftParam), c.Param(draftParam)},
+		{"draft", c.Query("draft")},
+		{DraftHeader, c.GetHeader(DraftHeader)},
+	} {
+		switch {
+		case n.id == "":
+		case id == "":
+			id = n.id
+		case n.id != id:
+			return "", invalid("%s names draft %q, and the request names draft %q too: two different drafts; name one", n.how, n.id, id)
+		}
 	}
-	if q != "" {
-		return q, nil
-	}
-	return hd, nil
+	return id, nil
 }
 
 // view returns the draft the request names, nil when it names none.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -74,8 +75,20 @@ func New(store partition.Store, cfg Config, log *slog.Logger) *Handler {
 		counts: newCache[int](4096), bounds: newCache[extent](256), found: newCache[[]partition.Finding](8)}
 }
 
-// Register adds the routes of OGC API – Features to r, at its root.
+// Register adds the routes of OGC API – Features to r, at its root, and
+// again under /drafts/{id}/: a draft's own service root, whose every link
+// stays under it, so that a client that keeps neither a query nor a
+// header on its writes (QGIS adds the connection's query only to reads)
+// reads and writes the draft when it is given http://host/drafts/ID/.
 func (h *Handler) Register(r gin.IRouter) {
+	h.register(r)
+	h.register(r.Group("/drafts/:" + draftParam))
+}
+
+// draftParam is the path parameter of a draft's service root.
+const draftParam = "draftRoot"
+
+func (h *Handler) register(r gin.IRouter) {
 	r.GET("/", h.landing)
 	r.GET("/conformance", h.conformance)
 	r.GET("/api", h.openAPI)
@@ -135,7 +148,11 @@ func baseURL(c *gin.Context) string {
 	if p := c.GetHeader("X-Forwarded-Proto"); p == "https" || p == "http" {
 		scheme = p
 	}
-	return scheme + "://" + c.Request.Host
+	base := scheme + "://" + c.Request.Host
+	if id := c.Param(draftParam); id != "" {
+		base += "/drafts/" + url.PathEscape(id)
+	}
+	return base
 }
 
 // link is a link object of OGC API – Common.

@@ -44,7 +44,7 @@ func (h *Handler) options(one bool) gin.HandlerFunc {
 			h.cfg.Fail(c, err)
 			return
 		}
-		if v != nil && !col.Findings && h.cfg.Drafts.Apply != nil && v.Draft().Published == 0 {
+		if v != nil && !col.Findings && h.cfg.Drafts.Apply != nil && v.Draft().Published == 0 && v.Draft().State == partition.StateDraft {
 			allow = allowItems
 			if one {
 				allow = allowItem
