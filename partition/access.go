@@ -86,7 +86,7 @@ func (a Actor) Permit(what string, roles []Role, codes ...Code) error {
 	if len(out) > 10 {
 		list += fmt.Sprintf(" and %d more", len(out)-10)
 	}
-	e := Errorf(Forbidden, "%s touches %d units outside the scope %q of token %s: %s", what, len(out), a.Scope, a.Name, list)
+	e := Errorf(Forbidden, "%s is refused: the scope %q of token %s does not cover %s", what, a.Scope, a.Name, list)
 	for _, c := range out {
 		e.Problems = append(e.Problems, Problem{Index: -1, Code: string(c), Message: fmt.Sprintf("outside the scope %q", a.Scope)})
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
 	"strings"
 
 	"github.com/wangge/wangge/geo"
@@ -79,11 +80,19 @@ func run(ctx context.Context, args []string, e env) int {
 // at the machine, who may do anything (access to the store is access to
 // everything in it).
 func cliActor(e env) partition.Actor {
-	user := e.getenv("USER")
-	if user == "" {
-		user = "unknown"
+	name := e.getenv("USER")
+	if name == "" {
+		name = e.getenv("LOGNAME")
 	}
-	return partition.Actor{Name: "cli:" + user, Role: partition.RoleAdmin}
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return partition.Actor{Name: "cli:" + name, Role: partition.RoleAdmin}
 }
 
 // storeFlags are the flags of every command that opens a store.

@@ -182,7 +182,7 @@ func (s *Store) edit(ctx context.Context, id string, rev int64, what string, sta
 		case rev >= 0 && d.Revision != rev:
 			return s.missed(ctx, tx, &d, rev)
 		case states != nil && !slices.Contains(states, d.State):
-			return partition.Errorf(partition.Conflict, "draft %s is %s: %s it needs it %s", id, d.State, what, joinStates(states))
+			return partition.Errorf(partition.Conflict, "cannot %s draft %s: it is %s, and this needs it %s", what, id, d.State, joinStates(states))
 		}
 		if d.UpdatedAt, err = s.now(ctx, tx); err != nil {
 			return err

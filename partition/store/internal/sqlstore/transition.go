@@ -20,7 +20,7 @@ func (dr Drafting) TransitionDraft(ctx context.Context, id string, rev int64, t 
 	if err := checkTransition(&t); err != nil {
 		return partition.Draft{}, err
 	}
-	return s.edit(ctx, id, rev, string(t.To)+": ", from, func(tx Tx, d *partition.Draft, a *partition.AuditEntry) error {
+	return s.edit(ctx, id, rev, action(&partition.DraftTransition{From: partition.StateReviewed, To: t.To}), from, func(tx Tx, d *partition.Draft, a *partition.AuditEntry) error {
 		return s.transition(ctx, tx, d, a, &t)
 	})
 }
@@ -62,9 +62,9 @@ func (s *Store) transition(ctx context.Context, tx Tx, d *partition.Draft, a *pa
 	return nil
 }
 
-// action names a transition in the audit log: submit, review, file,
-// publish (filed from another state than reviewed: outside the chain) or
-// reject.
+// action names a transition (in the audit log, and in errors): submit,
+// review, file, publish (filed from another state than reviewed: outside
+// the chain) or reject.
 func action(t *partition.DraftTransition) string {
 	switch {
 	case t.To == partition.StateSubmitted:
